@@ -1,0 +1,68 @@
+"""The items newscrawl emits.
+
+``Article`` is a dataclass handled through itemadapter. Exported fields are those without
+``metadata={"internal": True}``; internal fields carry what pipelines need (the body's blocks, the date
+candidates) and never reach a feed (``FEED_EXPORT_FIELDS`` in settings lists the exported ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+SOURCE_NAME = "البوابة نيوز"
+
+
+def _internal(default_factory):
+    return field(default_factory=default_factory, metadata={"internal": True}, repr=False)
+
+
+@dataclass
+class Article:
+    #: Canonical URL, always ``https://www.albawabhnews.com/<id>``, whichever copy was crawled.
+    url: str
+    #: The numeric article id, as a string.
+    article_id: str
+    #: The headline.
+    title: str | None = None
+    #: The section's name in Arabic (e.g. ``العالم``), from JSON-LD, the breadcrumb or the page.
+    section: str | None = None
+    #: The byline; desk stories are signed ``البوابة نيوز``.
+    author: str | None = None
+    #: The publication date string as found on the page (the one ``published_at`` was read from).
+    published_raw: str | None = None
+    #: The last-modified date string as found, if the page gives one.
+    modified_raw: str | None = None
+    #: ``published_raw`` normalized: ISO 8601 with the Cairo offset in force at that instant.
+    published_at: str | None = None
+    #: ``modified_raw`` normalized, ISO 8601 with offset.
+    modified_at: str | None = None
+    #: The article's paragraphs and sub-headings in order, joined by blank lines, without read-also
+    #: blocks, widgets, ads or empty paragraphs.
+    body: str | None = None
+    #: Absolute full-size image URLs, lead image first, without duplicates.
+    images: list[str] = field(default_factory=list)
+    #: Tag names from the page's tag links, normalized (Arabic letters, no tatweel).
+    tags: list[str] = field(default_factory=list)
+    #: ``<meta name="keywords">`` split on commas, normalized like tags.
+    keywords: list[str] = field(default_factory=list)
+    #: Read-also / related articles split out of the body: ``[{"title": ..., "url": ...}]``, page order.
+    related: list[dict] = field(default_factory=list)
+    #: The publisher's name.
+    source: str = SOURCE_NAME
+    #: ISO 639-1 language code of the text.
+    language: str = "ar"
+    #: When the page was fetched, UTC ISO 8601 (``2023-11-22T11:47:03+00:00``). Relative dates on the
+    #: page are resolved against it.
+    crawled_at: str | None = None
+
+    # -- internal, never exported ------------------------------------------------------------------
+    #: The body as :class:`newscrawl.text.blocks.Block` objects, before read-also splitting.
+    body_blocks: list = _internal(list)
+    #: Date strings found, per kind, most trusted source first:
+    #: ``{"published": [("jsonld", "2023-11-22T13:47:00+02:00"), ("time_text", "...")], "modified": [...]}``.
+    #: Sources: ``jsonld``, ``meta``, ``time_attr``, ``time_text``, ``listing``.
+    date_candidates: dict = _internal(dict)
+
+    @classmethod
+    def exported_fields(cls) -> list[str]:
+        return [f.name for f in fields(cls) if not f.metadata.get("internal")]
