@@ -1,0 +1,72 @@
+"""The albawabh spider's arguments (``-a name=value``), read and checked in one place.
+
+A bad value raises :class:`SpiderArgumentError` naming the argument; the project's ``crawl`` command
+checks the arguments before the crawl starts and prints that one line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from newscrawl.sites.urls import DEFAULT_BASE_URL, Site
+
+CAIRO = ZoneInfo("Africa/Cairo")
+UNLIMITED_PAGES = 10**9
+
+
+class SpiderArgumentError(ValueError):
+    def __init__(self, name: str, value: object, expected: str):
+        super().__init__(f"invalid spider argument {name}={value!r}: {expected}")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class SpiderArguments:
+    base_url: str = DEFAULT_BASE_URL
+    #: Category ids to crawl (``-a sections=72,1``); empty means every section of the menu.
+    sections: tuple[str, ...] = ()
+    #: Pages per listing, counting the first.
+    max_pages: int = UNLIMITED_PAGES
+    #: Stop paging a listing once all its dated cards are older than this (aware, Cairo time).
+    since: datetime | None = None
+
+    NAMES = ("base_url", "sections", "max_pages", "since")
+
+    @classmethod
+    def parse(cls, kwargs: dict) -> SpiderArguments:
+        """Take this spider's arguments out of ``kwargs`` (popped) and check them."""
+        values = {}
+        if (raw := kwargs.pop("base_url", None)) is not None:
+            try:
+                values["base_url"] = Site.from_base_url(str(raw)).base_url
+            except ValueError as exc:
+                raise SpiderArgumentError("base_url", raw, str(exc)) from None
+        if (raw := kwargs.pop("sections", None)) is not None:
+            ids = tuple(part.strip() for part in str(raw).split(",") if part.strip())
+            if not ids or not all(part.isdigit() for part in ids):
+                raise SpiderArgumentError("sections", raw, "expected comma-separated category ids, e.g. 72,1")
+            values["sections"] = tuple(dict.fromkeys(ids))
+        if (raw := kwargs.pop("max_pages", None)) is not None:
+            if not re.fullmatch(r"\s*\d+\s*", str(raw)) or int(raw) < 1:
+                raise SpiderArgumentError("max_pages", raw, "expected a whole number of pages, 1 or more")
+            values["max_pages"] = int(raw)
+        if (raw := kwargs.pop("since", None)) is not None:
+            values["since"] = parse_since(raw)
+        return cls(**values)
+
+
+def parse_since(raw: object) -> datetime:
+    """``2023-11-22``, ``2023-11-22T10:00`` or with an offset; dates without a zone are Cairo time."""
+    text = str(raw).strip()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise SpiderArgumentError("since", raw, "expected an ISO date such as 2023-11-22 or 2023-11-22T10:00") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=CAIRO)
+    if len(text) == 10:  # a date: from its first minute
+        value = datetime.combine(value.date(), time(), CAIRO)
+    return value

@@ -1,0 +1,58 @@
+"""``scrapy crawl`` for this project: checked arguments, a run summary and an exit code that means something.
+
+Scrapy's own ``crawl`` exits 0 when a feed failed to store and prints a traceback for a bad spider
+argument. A scheduler needs better: this command (``COMMANDS_MODULE``) replaces it and
+
+- checks the albawabh spider's arguments first and prints one line naming a bad one (exit 2);
+- after the crawl, logs a summary and exits 1 when the run failed (see ``newscrawl.outcome``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from newscrawl.arguments import SpiderArgumentError, SpiderArguments
+from newscrawl.outcome import run_outcome, summary_lines
+
+logger = logging.getLogger("newscrawl.run")
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self) -> str:
+        return "Run a spider; exit 1 when feeds failed or the run's health checks failed"
+
+    def process_options(self, args: list[str], opts) -> None:
+        super().process_options(args, opts)
+        # Checked here, before the crawler process sets up logging, so the error is the only output.
+        if len(args) == 1 and args[0] == _arguments_owner().name:
+            try:
+                SpiderArguments.parse(dict(opts.spargs))
+            except SpiderArgumentError as exc:
+                print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)
+                sys.exit(2)
+
+    def run(self, args: list[str], opts) -> None:
+        if len(args) != 1:
+            raise UsageError("run exactly one spider: scrapy crawl albawabh [-a name=value ...]")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        outcome = run_outcome(stats, crawler.settings)
+        for line in summary_lines(stats, outcome):
+            logger.info(line)
+        self.exitcode = outcome.exit_code
+
+
+def _arguments_owner():
+    from newscrawl.spiders.albawabh import AlbawabhSpider
+
+    return AlbawabhSpider

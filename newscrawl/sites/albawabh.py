@@ -1,0 +1,498 @@
+"""Every selector for albawabhnews.com, one small method per field.
+
+Extraction is layered (SITE.md, "Layered extraction"): structured data first (JSON-LD, then ``<meta>``),
+then the DOM. Each layer may be missing or broken on a given page and costs no field: the next one is
+tried. Every method records which layer gave the value (or that none did) in ``self.events``, which the
+spider adds to the crawl's stats as ``newscrawl/extract/<field>/<layer>``.
+
+Nothing here imports Scrapy: a page is a ``parsel.Selector`` and the URL it came from, so the tests can
+load saved pages directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from parsel import Selector
+
+from newscrawl.items import SOURCE_NAME, Article
+from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url
+from newscrawl.text.blocks import Block, Link
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting", "OpinionNewsArticle"}
+)
+TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:البوابة نيوز|البوابه نيوز|albawabhnews)\s*$", re.IGNORECASE)
+WHITESPACE = re.compile(r"\s+")
+
+# The article container and the body inside it, most specific first. The first entries are SITE.md's
+# (verified); the others are what the CMS family and common article markup use, so a renamed class
+# still yields a body, counted as a fallback.
+ARTICLE_CONTAINERS = ("article.cont", "article", "main", "body")
+BODY_SELECTORS = (
+    "div.paragraph-list",
+    "[itemprop='articleBody']",
+    "div.article-body",
+    "div.article-content",
+    "div.news-text",
+    "div.details",
+    "div#NewsStory",
+)
+LISTING_CARD_LINKS = "div.item-card a[href]"
+SIDEBAR_LINKS = "div.news-list div.item-li a[href]"
+
+# Inside the body: elements that are never text (SITE.md: ad slots, the Google-News widget, embeds).
+SKIP_CLASSES = re.compile(r"\b(?:ads?|advert\w*|gnews|google-?news|social|share\w*|banner)\b", re.IGNORECASE)
+EMBED_CLASSES = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|fb-post|embed\w*)\b", re.IGNORECASE)
+NEVER_TEXT_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "video", "audio", "svg",
+                             "form", "button", "input", "select", "img", "picture", "source", "figure", "template"})
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "pre"})
+BOX_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "table", "center", "span", "font"})
+
+PLACEHOLDER_IMAGE = re.compile(r"(?:placeholder|blank|loading|spacer|lazy|/images/|logo|icon|\.svg$|\.gif$)", re.I)
+IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
+
+
+def text_of(node: Selector) -> str:
+    """Visible text of a node: every text node except those under script/style, whitespace collapsed."""
+    parts = node.xpath(
+        ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+    ).getall()
+    return WHITESPACE.sub(" ", " ".join(parts)).strip()
+
+
+def clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = WHITESPACE.sub(" ", value).strip()
+    return value or None
+
+
+def full_size_image(url: str) -> str:
+    """``/UploadCache/libfiles/a/b/600x338o/c.jpg`` -> ``/Upload/libfiles/a/b/c.jpg`` (SITE.md, images)."""
+    parts = urlsplit(url)
+    path = parts.path
+    if "/UploadCache/" in path:
+        path = path.replace("/UploadCache/", "/Upload/", 1)
+        path = IMAGE_SIZE_SEGMENT.sub("/", path, count=1)
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def largest_from_srcset(srcset: str) -> str | None:
+    """The candidate with the largest width descriptor of a (possibly multi-line) ``srcset``."""
+    best, best_width = None, -1.0
+    for candidate in srcset.split(","):
+        bits = candidate.split()
+        if not bits:
+            continue
+        width = 0.0
+        if len(bits) > 1 and bits[1][:-1].replace(".", "", 1).isdigit():
+            width = float(bits[1][:-1])
+        if width > best_width:
+            best, best_width = bits[0], width
+    return best
+
+
+class ArticlePage:
+    """One article page: ``ArticlePage(selector, url, site).to_item(crawled_at)``."""
+
+    def __init__(self, selector: Selector, url: str, site: Site | None = None):
+        self.sel = selector
+        self.url = url
+        self.site = site or Site()
+        self.events: Counter[str] = Counter()
+        self._jsonld: dict | None = None
+        self._jsonld_read = False
+
+    # -- bookkeeping ---------------------------------------------------------------------------------
+    def _note(self, field: str, layer: str) -> None:
+        self.events[f"newscrawl/extract/{field}/{layer}"] += 1
+
+    def _first(self, field: str, layers: Iterable[tuple[str, object]]) -> str | None:
+        """The first non-empty value among ``(layer, value-or-callable)`` pairs, noted in events."""
+        for layer, value in layers:
+            if callable(value):
+                value = value()
+            value = clean(value)
+            if value:
+                self._note(field, layer)
+                return value
+        self._note(field, "missing")
+        return None
+
+    # -- structured data -----------------------------------------------------------------------------
+    @property
+    def jsonld(self) -> dict:
+        """The page's NewsArticle JSON-LD object, or {} when absent or broken (a broken block is noted)."""
+        if not self._jsonld_read:
+            self._jsonld_read = True
+            self._jsonld = self._read_jsonld()
+        return self._jsonld or {}
+
+    def _read_jsonld(self) -> dict | None:
+        for raw in self.sel.css("script[type='application/ld+json']::text").getall():
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                self.events["newscrawl/extract/jsonld/broken"] += 1
+                logger.info("broken JSON-LD block on %s", self.url)
+                continue
+            for obj in _walk_jsonld(data):
+                types = obj.get("@type")
+                types = types if isinstance(types, list) else [types]
+                if any(t in ARTICLE_TYPES for t in types if isinstance(t, str)):
+                    self.events["newscrawl/extract/jsonld/found"] += 1
+                    return obj
+        self.events["newscrawl/extract/jsonld/absent"] += 1
+        return None
+
+    def meta(self, *names: str) -> str | None:
+        for name in names:
+            value = self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").get()
+            if clean(value):
+                return value
+        return None
+
+    @property
+    def article(self) -> Selector:
+        for css in ARTICLE_CONTAINERS:
+            found = self.sel.css(css)
+            if found:
+                return found[0]
+        return self.sel
+
+    # -- identity ------------------------------------------------------------------------------------
+    def article_id(self) -> str | None:
+        """From the URL fetched (or its print view); the canonical link when the URL has none."""
+        found = article_id_from_url(self.url)
+        if found:
+            return found
+        for href in (self.sel.css("link[rel='canonical']::attr(href)").get(), self.meta("og:url"),
+                     _jsonld_url(self.jsonld)):
+            if href and (found := article_id_from_url(href)):
+                return found
+        return None
+
+    # -- fields --------------------------------------------------------------------------------------
+    def title(self) -> str | None:
+        title = self._first("title", (
+            ("jsonld", self.jsonld.get("headline")),
+            ("meta", lambda: self.meta("og:title", "twitter:title")),
+            ("dom", lambda: text_of(self.article.css("h1")[0]) if self.article.css("h1") else None),
+            ("html_title", lambda: self.sel.css("title::text").get()),
+        ))
+        return TITLE_SUFFIX.sub("", title) or None if title else None
+
+    def section(self) -> str | None:
+        return self._first("section", (
+            ("jsonld", _first_str(self.jsonld.get("articleSection"))),
+            ("meta", lambda: self.meta("article:section")),
+            ("dom", self._breadcrumb_section),
+        ))
+
+    def _breadcrumb_section(self) -> str | None:
+        crumbs = [text_of(a) for a in self.sel.css(".breadcrumb a, [class*='breadcrumb'] a")]
+        crumbs = [c for c in crumbs if c and c not in ("الرئيسية", "الرئيسيه", "Home")]
+        return crumbs[-1] if crumbs else None
+
+    def author(self) -> str | None:
+        return self._first("author", (
+            ("jsonld", _author_name(self.jsonld.get("author"))),
+            ("meta", lambda: _not_url(self.meta("author", "article:author"))),
+            ("dom", lambda: text_of(self.article.css("div.writer, .writer, .author, [rel='author']")[0])
+             if self.article.css("div.writer, .writer, .author, [rel='author']") else None),
+        ))
+
+    def date_candidates(self) -> dict[str, list[tuple[str, str]]]:
+        """Every date string the page gives, per kind, most trusted source first."""
+        published: list[tuple[str, str]] = []
+        modified: list[tuple[str, str]] = []
+        for kind, key, out in (("published", "datePublished", published), ("modified", "dateModified", modified)):
+            if value := clean(self.jsonld.get(key)):
+                out.append(("jsonld", value))
+        if value := clean(self.meta("article:published_time", "og:published_time", "pubdate")):
+            published.append(("meta", value))
+        if value := clean(self.meta("article:modified_time", "og:updated_time")):
+            modified.append(("meta", value))
+        time_nodes = self.article.css("div.publish time, time")
+        if time_nodes:
+            node = time_nodes[0]
+            if value := clean(node.attrib.get("datetime")):
+                published.append(("time_attr", value))
+            if value := clean(text_of(node)):
+                published.append(("time_text", value))
+        elif publish := self.article.css("div.publish, .publish, .date, .post-date"):
+            if value := clean(text_of(publish[0])):
+                published.append(("time_text", value))
+        for kind, found in (("published", published), ("modified", modified)):
+            self._note(f"{kind}_date", found[0][0] if found else "missing")
+        return {"published": published, "modified": modified}
+
+    def body_node(self) -> Selector | None:
+        for layer, css in enumerate(BODY_SELECTORS):
+            found = self.article.css(css) or self.sel.css(css)
+            if found:
+                self._note("body", "dom" if layer == 0 else "dom_fallback")
+                return found[0]
+        return None
+
+    def body_blocks(self) -> list[Block]:
+        node = self.body_node()
+        if node is not None:
+            blocks = list(self._blocks(node))
+            if blocks:
+                return blocks
+        text = self.jsonld.get("articleBody")
+        if isinstance(text, str) and text.strip():
+            self._note("body", "jsonld")
+            return [Block("p", line.strip()) for line in text.splitlines() if line.strip()]
+        self._note("body", "missing")
+        return []
+
+    def _blocks(self, container: Selector) -> Iterator[Block]:
+        """The body's children as blocks, in order: paragraphs, sub-headings and boxes."""
+        loose: list[str] = []
+        for child in container.xpath("./node()"):
+            root = child.root
+            if isinstance(root, str):  # a bare text node between elements
+                if root.strip():
+                    loose.append(root)
+                continue
+            tag = getattr(root, "tag", None)
+            if not isinstance(tag, str):  # comments, processing instructions
+                continue
+            tag = tag.lower()
+            if tag == "br":
+                yield from _loose_block(loose)
+                continue
+            if tag in ("a", "strong", "b", "em", "i", "u", "span") and not child.css("p, div"):
+                loose.append(text_of(child))  # inline element among bare text
+                continue
+            yield from _loose_block(loose)
+            classes = child.attrib.get("class", "")
+            if tag in NEVER_TEXT_TAGS or SKIP_CLASSES.search(classes):
+                self.events["newscrawl/extract/body/skipped_widget"] += 1
+                continue
+            if EMBED_CLASSES.search(classes) or child.css("iframe, blockquote.twitter-tweet, .instagram-media"):
+                if not child.css("p") or EMBED_CLASSES.search(classes):
+                    self.events["newscrawl/extract/body/skipped_embed"] += 1
+                    continue
+            if tag in HEADING_TAGS:
+                yield Block(tag, text_of(child), self._links(child))
+            elif tag in PARAGRAPH_TAGS:
+                yield Block(tag, text_of(child), self._links(child))
+            elif tag in BOX_TAGS:
+                if child.xpath("./p|./h2|./h3|./h4|./div[p]") and not self._is_link_box(child):
+                    yield from self._blocks(child)  # a wrapper around paragraphs
+                else:
+                    yield Block("div", text_of(child), self._links(child))
+        yield from _loose_block(loose)
+
+    def _is_link_box(self, node: Selector) -> bool:
+        """A box whose every paragraph is a link to an article (a boxed read-also list)."""
+        paragraphs = node.xpath(".//p|.//li")
+        return bool(paragraphs) and all(p.css("a[href]") and len(text_of(p)) <= len(
+            " ".join(text_of(a) for a in p.css("a"))) + 3 for p in paragraphs)
+
+    def _links(self, node: Selector) -> tuple[Link, ...]:
+        links = []
+        for anchor in node.css("a[href]"):
+            url = self.site.absolute(anchor.attrib["href"], self.url)
+            if not url:
+                continue
+            article_id = article_id_from_url(url) if self.site.is_site_host(urlsplit(url).hostname) else None
+            if article_id:
+                url = canonical_article_url(article_id)
+            links.append(Link(text_of(anchor), url, article_id))
+        return tuple(links)
+
+    def images(self) -> list[str]:
+        """Full-size absolute URLs: JSON-LD and og:image, the lead image, then images in the body."""
+        found: list[str] = []
+        for value in _image_urls(self.jsonld.get("image")):
+            found.append(value)
+        if value := self.meta("og:image", "twitter:image"):
+            found.append(value)
+        article = self.article
+        for img in article.css("div.mainImg img, figure img, div.paragraph-list img, .gallery img"):
+            src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("data-lazy-src")
+            if not src and img.attrib.get("srcset"):
+                src = largest_from_srcset(img.attrib["srcset"])
+            if not src and img.attrib.get("data-srcset"):
+                src = largest_from_srcset(img.attrib["data-srcset"])
+            if not src:
+                src = img.attrib.get("src")
+            if src:
+                found.append(src)
+        images: list[str] = []
+        for src in found:
+            if src.startswith("data:") or PLACEHOLDER_IMAGE.search(src):
+                continue
+            url = self.site.absolute(src, self.url)
+            if url and (url := full_size_image(url)) not in images:
+                images.append(url)
+        self._note("images", "found" if images else "missing")
+        return images
+
+    def tags(self) -> list[str]:
+        tags = [text_of(a) for a in self.article.css("div.tags a, .tags a")]
+        if not tags:
+            tags = [text_of(a) for a in self.article.css("a[href*='/tag/']")]
+        tags = [t for t in tags if t]
+        self._note("tags", "dom" if tags else "missing")
+        return tags
+
+    def keywords(self) -> list[str]:
+        raw = self.meta("keywords", "news_keywords") or ""
+        if not raw and isinstance(self.jsonld.get("keywords"), (str, list)):
+            value = self.jsonld["keywords"]
+            raw = ",".join(value) if isinstance(value, list) else value
+        words = [w.strip() for w in re.split(r"[,،]", raw) if w.strip()]
+        return words
+
+    # -- the item ------------------------------------------------------------------------------------
+    def to_item(self, crawled_at: str, listing_dates: Iterable[str] = ()) -> Article | None:
+        """The article, or None when the page has no article id (not an article page)."""
+        article_id = self.article_id()
+        if not article_id:
+            self.events["newscrawl/extract/no_article_id"] += 1
+            return None
+        blocks = self.body_blocks()
+        dates = self.date_candidates()
+        dates["published"].extend(("listing", value) for value in listing_dates if clean(value))
+        return Article(
+            url=canonical_article_url(article_id),
+            article_id=article_id,
+            title=self.title(),
+            section=self.section(),
+            author=self.author(),
+            published_raw=dates["published"][0][1] if dates["published"] else None,
+            modified_raw=dates["modified"][0][1] if dates["modified"] else None,
+            body="\n\n".join(block.text for block in blocks if block.text) or None,
+            images=self.images(),
+            tags=self.tags(),
+            keywords=self.keywords(),
+            source=SOURCE_NAME,
+            language=(self.sel.xpath("/html/@lang").get() or "ar").split("-")[0].lower() or "ar",
+            crawled_at=crawled_at,
+            body_blocks=blocks,
+            date_candidates=dates,
+        )
+
+
+class ListingPage:
+    """A listing page (home, section, tag, search): its cards, sections and pager."""
+
+    def __init__(self, selector: Selector, url: str, site: Site | None = None):
+        self.sel = selector
+        self.url = url
+        self.site = site or Site()
+        self.events: Counter[str] = Counter()
+
+    def cards(self) -> list[tuple[str, str | None]]:
+        """``(href, date text or None)`` for each article card, in page order.
+
+        The cards of SITE.md first (``div.item-card a``, the "most read" sidebar); then any other link to
+        an article on the page, so a renamed card class still yields links (counted as a fallback).
+        """
+        cards: list[tuple[str, str | None]] = []
+        for anchor in self.sel.css(LISTING_CARD_LINKS):
+            date = clean(text_of(anchor.css("span.date")[0])) if anchor.css("span.date") else None
+            cards.append((anchor.attrib["href"], date))
+        self.events["newscrawl/listing/cards"] += len(cards)
+        sidebar = [(a.attrib["href"], None) for a in self.sel.css(SIDEBAR_LINKS)]
+        self.events["newscrawl/listing/sidebar_links"] += len(sidebar)
+        known = {href for href, _ in cards + sidebar}
+        others = [(href, None) for href in self.sel.css("a::attr(href)").getall()
+                  if href not in known and article_id_from_url(href.strip())]
+        if others:
+            self.events["newscrawl/listing/links_outside_cards"] += len(others)
+        return cards + sidebar + others
+
+    def section_links(self) -> list[str]:
+        return self.sel.css("a[href*='/category/']::attr(href)").getall()
+
+    def next_page(self) -> str | None:
+        """The pager's own next link (``rel="next"``, else the link to the following page number)."""
+        href = self.sel.css("ul.pagination a[rel~='next']::attr(href), a[rel~='next']::attr(href)").get()
+        if href:
+            return href
+        from newscrawl.sites.urls import page_number
+
+        current = page_number(self.url)
+        path = urlsplit(self.url).path
+        for candidate in self.sel.css(".pagination a::attr(href), .pager a::attr(href)").getall():
+            absolute = self.site.crawl_url(candidate, self.url)
+            if absolute and urlsplit(absolute).path == path and page_number(absolute) == current + 1:
+                self.events["newscrawl/listing/pager_fallback"] += 1
+                return candidate
+        return None
+
+
+def _loose_block(loose: list[str]) -> Iterator[Block]:
+    text = WHITESPACE.sub(" ", " ".join(loose)).strip()
+    loose.clear()
+    if text:
+        yield Block("p", text)
+
+
+def _walk_jsonld(data: object, depth: int = 0) -> Iterator[dict]:
+    if depth > 5:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _walk_jsonld(entry, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk_jsonld(data["@graph"], depth + 1)
+
+
+def _jsonld_url(obj: dict) -> str | None:
+    for key in ("url", "mainEntityOfPage"):
+        value = obj.get(key)
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _first_str(value: object) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return value if isinstance(value, str) else None
+
+
+def _author_name(value: object) -> str | None:
+    if isinstance(value, list):
+        names = [_author_name(v) for v in value]
+        names = [n for n in names if n]
+        return "، ".join(names) if names else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) else None
+
+
+def _not_url(value: str | None) -> str | None:
+    return None if value and value.strip().lower().startswith(("http://", "https://")) else value
+
+
+def _image_urls(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        url = value.get("url") or value.get("contentUrl")
+        if isinstance(url, str):
+            yield url
+    elif isinstance(value, list):
+        for entry in value[:20]:
+            yield from _image_urls(entry)

@@ -1,0 +1,147 @@
+"""The albawabh spider: navigation only.
+
+It starts at the home page (or at the sections named by ``-a sections=``), follows the sections of the
+navigation menu, each listing's cards, "most read" sidebar and pager, and the article links inside
+article bodies (the read-also links). Each article is requested once per run, keyed by its id; the
+print view of an article is the same article. What a page holds is read in ``newscrawl.sites``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from newscrawl.arguments import SpiderArguments
+from newscrawl.sites.albawabh import ArticlePage, ListingPage
+from newscrawl.sites.urls import Site, article_id_from_url, listing_url, page_number, section_id_from_url
+
+
+class AlbawabhSpider(scrapy.Spider):
+    name = "albawabh"
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Read our own arguments before Spider.__init__ sets every -a value as an attribute.
+        self.args = SpiderArguments.parse(kwargs)
+        super().__init__(*args, **kwargs)
+        self.site = Site.from_base_url(self.args.base_url)
+        self.allowed_domains = self.site.allowed_domains
+        self._requested_ids: set[str] = set()
+
+    # -- entry points ---------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.args.sections:
+            for section_id in self.args.sections:
+                yield self._listing_request(self.site.section_url(section_id))
+        else:
+            yield scrapy.Request(f"{self.site.base_url}/", callback=self.parse_listing, cb_kwargs={"is_home": True})
+
+    def parse(self, response: Response, **kwargs: Any) -> Any:
+        return self.parse_listing(response)
+
+    # -- listings -------------------------------------------------------------------------------------
+    def parse_listing(self, response: Response, is_home: bool = False) -> Iterator[scrapy.Request]:
+        self._count("newscrawl/pages/listing")
+        if not isinstance(response, scrapy.http.TextResponse):
+            self._count("newscrawl/listing/not_html")
+            return
+        page = ListingPage(response.selector, response.url, self.site)
+        cards = page.cards()
+        articles = 0
+        dates = []
+        for href, date in cards:
+            url = self.site.crawl_url(href, response.url)
+            if url and (article_id := article_id_from_url(url)):
+                articles += 1
+                dates.append(date)
+                if request := self._article_request(article_id, response.url, date):
+                    yield request
+        self._merge(page.events)
+        if not articles:
+            self._count("newscrawl/listing/no_article_links")
+            self.logger.warning("listing %s holds no article link", response.url)
+
+        # Sections of the navigation menu: from the home page (and from section pages when crawling
+        # them all, so a menu that differs by page still reaches every section).
+        if not self.args.sections:
+            for href in page.section_links():
+                url = self.site.crawl_url(href, response.url)
+                if url and section_id_from_url(url) and page_number(url) == 1:
+                    yield self._listing_request(url)
+
+        if page_number(response.url) >= self.args.max_pages:
+            self._count("newscrawl/listing/stopped/max_pages")
+            return
+        if self.args.since and dates and self._all_older(dates):
+            self._count("newscrawl/listing/stopped/since")
+            return
+        next_href = page.next_page()
+        if next_href and (url := self.site.crawl_url(next_href, response.url)):
+            if page_number(url) > page_number(response.url):
+                yield self._listing_request(url)
+
+    def _listing_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(listing_url(url), callback=self.parse_listing)
+
+    def _all_older(self, dates: list[str | None]) -> bool:
+        """True when every card dated on this page is older than ``since`` (undated cards don't count)."""
+        from newscrawl.dates import parse_date
+
+        now = datetime.now(UTC)
+        parsed = [parse_date(text, now=now) for text in dates if text]
+        parsed = [value for value in parsed if value is not None]
+        return bool(parsed) and all(value < self.args.since for value in parsed)
+
+    # -- articles -------------------------------------------------------------------------------------
+    def _article_request(self, article_id: str, referer: str, listing_date: str | None = None):
+        if article_id in self._requested_ids:
+            self._count("newscrawl/requests/article_duplicate")
+            return None
+        self._requested_ids.add(article_id)
+        meta = {"article_id": article_id}
+        if listing_date:
+            meta["listing_date"] = listing_date
+        return scrapy.Request(self.site.article_url(article_id), callback=self.parse_article, meta=meta,
+                              headers={"Referer": referer})
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        self._count("newscrawl/pages/article")
+        if not isinstance(response, scrapy.http.TextResponse):
+            self._count("newscrawl/dropped/not_html")
+            self.logger.warning("dropped %s: not an HTML page (%s)", response.url,
+                                response.headers.get("Content-Type", b"").decode("latin-1"))
+            return
+        crawled_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        listing_dates = [response.meta["listing_date"]] if response.meta.get("listing_date") else []
+        page = ArticlePage(response.selector, response.url, self.site)
+        try:
+            item = page.to_item(crawled_at, listing_dates)
+        except Exception:  # a page that breaks extraction must not stop the crawl
+            self._count("newscrawl/dropped/extract_error")
+            self.logger.exception("extraction failed on %s", response.url)
+            return
+        finally:
+            self._merge(page.events)
+        if item is None:
+            self._count("newscrawl/dropped/not_article")
+            self.logger.warning("dropped %s: no article id on the page", response.url)
+            return
+        # Read-also and other links inside the body: on the same site, articles only.
+        for block in item.body_blocks:
+            for link in block.article_links:
+                if request := self._article_request(link.article_id, response.url):
+                    yield request
+        yield item
+
+    # -- stats ----------------------------------------------------------------------------------------
+    def _count(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, count)
+
+    def _merge(self, events: Counter[str]) -> None:
+        for key, count in events.items():
+            self._count(key, count)
