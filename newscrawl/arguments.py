@@ -33,7 +33,11 @@ class SpiderArguments:
     #: Stop paging a listing once all its dated cards are older than this (aware, Cairo time).
     since: datetime | None = None
 
-    NAMES = ("base_url", "sections", "max_pages", "since")
+    #: Page kinds to render through Splash (``-a render=listings,articles``); needs SPLASH_URL.
+    render: frozenset[str] = frozenset()
+
+    NAMES = ("base_url", "sections", "max_pages", "since", "render")
+    RENDER_KINDS = frozenset({"listings", "articles"})
 
     @classmethod
     def parse(cls, kwargs: dict) -> SpiderArguments:
@@ -55,7 +59,18 @@ class SpiderArguments:
             values["max_pages"] = int(raw)
         if (raw := kwargs.pop("since", None)) is not None:
             values["since"] = parse_since(raw)
+        if (raw := kwargs.pop("render", None)) is not None:
+            kinds = frozenset(part.strip() for part in str(raw).split(",") if part.strip())
+            if not kinds <= cls.RENDER_KINDS:
+                raise SpiderArgumentError("render", raw, "expected listings, articles or both, comma-separated")
+            values["render"] = kinds
         return cls(**values)
+
+    def with_render(self, raw: str) -> SpiderArguments:
+        """These arguments with ``render`` read from ``raw`` (the NEWSCRAWL_RENDER setting)."""
+        from dataclasses import replace
+
+        return replace(self, render=SpiderArguments.parse({"render": raw}).render)
 
 
 def parse_since(raw: object) -> datetime:

@@ -54,6 +54,9 @@ class Article:
     #: When the page was fetched, UTC ISO 8601 (``2023-11-22T11:47:03+00:00``). Relative dates on the
     #: page are resolved against it.
     crawled_at: str | None = None
+    #: True when an earlier run already emitted this article and it changed since (a newer modified
+    #: date or different content); False for an article emitted for the first time.
+    is_update: bool = False
 
     # -- internal, never exported ------------------------------------------------------------------
     #: The body as :class:`newscrawl.text.blocks.Block` objects, before read-also splitting.

@@ -88,6 +88,18 @@ FEEDS = {
 }
 FEED_STORE_EMPTY = True
 
+# -- optional integrations: one variable each; unset, nothing changes ------------------------------
+REDIS_URL = env_str("REDIS_URL", "")  # scrapy-redis frontier shared by workers, Redis state
+NEWSCRAWL_RUN_ID = env_str("NEWSCRAWL_RUN_ID", "albawabh")  # key prefix of one distributed run
+SPLASH_URL = env_str("SPLASH_URL", "")  # scrapy-splash rendering of the page kinds in NEWSCRAWL_RENDER
+NEWSCRAWL_RENDER = env_str("NEWSCRAWL_RENDER", "")  # "listings", "articles" or both, comma-separated
+NEWSCRAWL_FEED_URI = env_str("NEWSCRAWL_FEED_URI", "")  # a remote feed (s3://...) beside the local copy
+ADDONS = {
+    "newscrawl.addons.feeds.FeedsAddon": 100,
+    "newscrawl.addons.distributed.RedisAddon": 200,
+    "newscrawl.addons.rendering.SplashAddon": 300,
+}
+
 # -- run -----------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("NEWSCRAWL_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False

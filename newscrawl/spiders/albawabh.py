@@ -32,36 +32,60 @@ class AlbawabhSpider(scrapy.Spider):
         self.allowed_domains = self.site.allowed_domains
         self._requested_ids: set[str] = set()
 
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.args.render and (setting := crawler.settings.get("NEWSCRAWL_RENDER")):
+            spider.args = spider.args.with_render(setting)
+        return spider
+
+    # -- requests -------------------------------------------------------------------------------------
+    def _request(self, url: str, kind: str, callback, **kwargs: Any) -> scrapy.Request:
+        """Every request is made here: ``kind`` is ``listings`` or ``articles``, the unit of rendering."""
+        request = scrapy.Request(url, callback=callback, **kwargs)
+        if kind in self.args.render and self.crawler.settings.get("SPLASH_URL"):
+            from newscrawl.rendering import render_request
+
+            request = render_request(request, self.crawler.settings)
+        return request
+
+    def _seen_before(self, article_id: str) -> bool:
+        """Whether an earlier run emitted this article (the incremental state), False without state."""
+        from newscrawl.state import state_of
+
+        state = state_of(self.crawler)
+        return bool(state) and state.is_seen(article_id)
+
     # -- entry points ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.args.sections:
             for section_id in self.args.sections:
                 yield self._listing_request(self.site.section_url(section_id))
         else:
-            yield scrapy.Request(f"{self.site.base_url}/", callback=self.parse_listing, cb_kwargs={"is_home": True})
+            yield self._request(f"{self.site.base_url}/", "listings", self.parse_listing)
 
     def parse(self, response: Response, **kwargs: Any) -> Any:
         return self.parse_listing(response)
 
     # -- listings -------------------------------------------------------------------------------------
-    def parse_listing(self, response: Response, is_home: bool = False) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self._count("newscrawl/pages/listing")
         if not isinstance(response, scrapy.http.TextResponse):
             self._count("newscrawl/listing/not_html")
             return
         page = ListingPage(response.selector, response.url, self.site)
         cards = page.cards()
-        articles = 0
+        article_ids = []
         dates = []
         for href, date in cards:
             url = self.site.crawl_url(href, response.url)
             if url and (article_id := article_id_from_url(url)):
-                articles += 1
+                article_ids.append(article_id)
                 dates.append(date)
                 if request := self._article_request(article_id, response.url, date):
                     yield request
         self._merge(page.events)
-        if not articles:
+        if not article_ids:
             self._count("newscrawl/listing/no_article_links")
             self.logger.warning("listing %s holds no article link", response.url)
 
@@ -79,13 +103,17 @@ class AlbawabhSpider(scrapy.Spider):
         if self.args.since and dates and self._all_older(dates):
             self._count("newscrawl/listing/stopped/since")
             return
+        if (article_ids and self.crawler.settings.getbool("NEWSCRAWL_STOP_ON_SEEN", True)
+                and all(self._seen_before(article_id) for article_id in article_ids)):
+            self._count("newscrawl/listing/stopped/all_seen")
+            return
         next_href = page.next_page()
         if next_href and (url := self.site.crawl_url(next_href, response.url)):
             if page_number(url) > page_number(response.url):
                 yield self._listing_request(url)
 
     def _listing_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(listing_url(url), callback=self.parse_listing)
+        return self._request(listing_url(url), "listings", self.parse_listing)
 
     def _all_older(self, dates: list[str | None]) -> bool:
         """True when every card dated on this page is older than ``since`` (undated cards don't count)."""
@@ -105,8 +133,8 @@ class AlbawabhSpider(scrapy.Spider):
         meta = {"article_id": article_id}
         if listing_date:
             meta["listing_date"] = listing_date
-        return scrapy.Request(self.site.article_url(article_id), callback=self.parse_article, meta=meta,
-                              headers={"Referer": referer})
+        return self._request(self.site.article_url(article_id), "articles", self.parse_article, meta=meta,
+                             headers={"Referer": referer})
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self._count("newscrawl/pages/article")

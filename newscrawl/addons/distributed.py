@@ -1,0 +1,8 @@
+"""Add-on switched on by ``REDIS_URL`` (issue 6): not built yet, so it leaves the settings as they are."""
+
+from __future__ import annotations
+
+
+class RedisAddon:
+    def update_settings(self, settings) -> None:
+        return None
