@@ -1,0 +1,162 @@
+"""Crawl health: at the end of each run, check what the run produced and fail it when the site changed.
+
+A layout change rarely breaks a crawl outright: it empties a field on every page. These checks notice it
+on the first run, not after a week of empty fields in the dataset:
+
+- field coverage over the run's articles (``NEWSCRAWL_HEALTH_COVERAGE``: title and body 100 %,
+  published_at 95 %, author and section 90 % by default);
+- date sanity: no published date in the future, and no pile-up on January 1st or on midnight (the marks
+  of a parser that fell back to a default);
+- drops: the share of article pages dropped (no title, no body, not an article...);
+- HTTP errors: the share of responses that were 5xx, or requests that failed outright.
+
+Checks on articles only run when the run emitted at least ``NEWSCRAWL_HEALTH_MIN_ITEMS`` of them (a run
+that finds nothing new is healthy). A failed check is logged with its figures and listed in the stat
+``newscrawl/health/failed_checks``, which makes ``scrapy crawl`` exit 1 (``newscrawl.outcome``).
+
+Spidermon (1.27.0) runs on Scrapy 2.19 but with deprecation warnings, never changes the exit code (we
+would need this glue anyway) and brings a large dependency tree for a handful of ratios, so newscrawl
+uses this small extension instead. The checks themselves are a pure function, ``health_checks``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 0.95, "author": 0.90, "section": 0.90}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    coverage: dict[str, float]
+    min_items: int = 5
+    max_drop_rate: float = 0.10
+    max_error_rate: float = 0.10
+    max_midnight_share: float = 0.5
+    max_jan1_share: float = 0.2
+
+
+@dataclass
+class RunTally:
+    """What the run emitted, counted as items pass."""
+
+    items: int = 0
+    filled: Counter | None = None
+    future_dates: int = 0
+    midnight: int = 0
+    jan1: int = 0
+    dated: int = 0
+
+    def __post_init__(self):
+        self.filled = self.filled or Counter()
+
+    def add(self, item, fields) -> None:
+        adapter = ItemAdapter(item)
+        self.items += 1
+        for name in fields:
+            value = adapter.get(name)
+            if value not in (None, "", [], {}):
+                self.filled[name] += 1
+        published, crawled = adapter.get("published_at"), adapter.get("crawled_at")
+        try:
+            published_dt = datetime.fromisoformat(published) if published else None
+            crawled_dt = datetime.fromisoformat(crawled) if crawled else None
+        except (TypeError, ValueError):
+            return
+        if published_dt is None:
+            return
+        self.dated += 1
+        if crawled_dt is not None and published_dt > crawled_dt:
+            self.future_dates += 1
+        if (published_dt.hour, published_dt.minute, published_dt.second) == (0, 0, 0):
+            self.midnight += 1
+        if (published_dt.month, published_dt.day) == (1, 1):
+            self.jan1 += 1
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def health_checks(tally: RunTally, stats: dict, thresholds: Thresholds) -> list[str]:
+    """The failed checks, each a sentence with its figures; empty when the run is healthy."""
+    failed: list[str] = []
+    if tally.items >= thresholds.min_items:
+        for name, minimum in thresholds.coverage.items():
+            coverage = _share(tally.filled[name], tally.items)
+            if coverage < minimum:
+                failed.append(f"coverage of {name} {coverage:.0%} < {minimum:.0%} "
+                              f"({tally.filled[name]} of {tally.items} articles)")
+        if tally.future_dates:
+            failed.append(f"{tally.future_dates} article(s) published after they were crawled")
+        if tally.dated >= thresholds.min_items:
+            if (share := _share(tally.midnight, tally.dated)) > thresholds.max_midnight_share:
+                failed.append(f"{share:.0%} of published dates at midnight ({tally.midnight} of {tally.dated}) "
+                              f"> {thresholds.max_midnight_share:.0%}")
+            if (share := _share(tally.jan1, tally.dated)) > thresholds.max_jan1_share:
+                failed.append(f"{share:.0%} of published dates on January 1 ({tally.jan1} of {tally.dated}) "
+                              f"> {thresholds.max_jan1_share:.0%}")
+    article_pages = stats.get("newscrawl/pages/article", 0)
+    drops = sum(v for k, v in stats.items() if k.startswith("newscrawl/dropped/") and isinstance(v, int))
+    if article_pages >= thresholds.min_items:
+        if (share := _share(drops, article_pages)) > thresholds.max_drop_rate:
+            by_reason = ", ".join(f"{k.removeprefix('newscrawl/dropped/')} {v}" for k, v in sorted(stats.items())
+                                  if k.startswith("newscrawl/dropped/"))
+            failed.append(f"{share:.0%} of article pages dropped ({by_reason}) > {thresholds.max_drop_rate:.0%}")
+    responses = stats.get("response_received_count", 0)
+    errors = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/5")
+                 and isinstance(v, int))
+    exceptions = stats.get("downloader/exception_count", 0)
+    errors += exceptions
+    if responses + exceptions >= thresholds.min_items:
+        if (share := _share(errors, responses + exceptions)) > thresholds.max_error_rate:
+            failed.append(f"HTTP error rate {share:.0%} ({errors} errors, {responses} responses) "
+                          f"> {thresholds.max_error_rate:.0%}")
+    return failed
+
+
+class CrawlHealth:
+    def __init__(self, stats, thresholds: Thresholds):
+        self.stats = stats
+        self.thresholds = thresholds
+        self.tally = RunTally()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True):
+            raise NotConfigured
+        coverage = {**DEFAULT_COVERAGE, **settings.getdict("NEWSCRAWL_HEALTH_COVERAGE")}
+        thresholds = Thresholds(
+            coverage={k: float(v) for k, v in coverage.items()},
+            min_items=settings.getint("NEWSCRAWL_HEALTH_MIN_ITEMS", 5),
+            max_drop_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10),
+            max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10),
+        )
+        extension = cls(crawler.stats, thresholds)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def item_scraped(self, item, **kwargs) -> None:
+        self.tally.add(item, self.thresholds.coverage)
+
+    def spider_closed(self, **kwargs) -> None:
+        failed = health_checks(self.tally, self.stats.get_stats(), self.thresholds)
+        for name in self.thresholds.coverage:
+            self.stats.set_value(f"newscrawl/health/coverage/{name}",
+                                 round(_share(self.tally.filled[name], self.tally.items), 4))
+        self.stats.set_value("newscrawl/health/failed_checks", failed)
+        for check in failed:
+            logger.error("health check failed: %s", check)
+        if not failed:
+            logger.info("health checks passed (%d articles)", self.tally.items)
