@@ -1,0 +1,136 @@
+"""Text cleaning: spaces, invisible marks, empty and boilerplate blocks; metadata normalized.
+
+A thin pipeline around :mod:`newscrawl.text.arabic`. Body text keeps its letters and digits as the site
+wrote them; section, tags and keywords are normalized further (Persian ی/ک folded, tatweel removed).
+
+Stats: ``newscrawl/clean/boilerplate_removed`` and ``newscrawl/clean/empty_blocks_removed`` (blocks),
+``newscrawl/clean/invisible_marks_removed`` and ``newscrawl/clean/persian_letters_folded`` (items
+affected), ``newscrawl/clean/errors`` (items passed on unchanged after a failure).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from itemadapter import ItemAdapter
+
+from newscrawl.text.arabic import (
+    boilerplate_kind,
+    clean_text,
+    has_invisible_marks,
+    has_persian_letters,
+    normalize_metadata,
+)
+from newscrawl.text.blocks import Block, Link
+
+logger = logging.getLogger(__name__)
+
+STATS_PREFIX = "newscrawl/clean/"
+
+
+def normalize_list(values: Iterable[str] | None) -> list[str]:
+    """Each value normalized as metadata; empties dropped, duplicates dropped (first kept)."""
+    result: list[str] = []
+    for value in values or ():
+        value = normalize_metadata(value) if isinstance(value, str) else ""
+        if value and value not in result:
+            result.append(value)
+    return result
+
+
+def clean_blocks(blocks: Sequence[Block]) -> tuple[list[Block], Counter]:
+    """Blocks with cleaned text and link titles; empty and boilerplate blocks dropped.
+
+    Returns the blocks and a counter of what was dropped (``empty_blocks_removed``,
+    ``boilerplate_removed``). Unchanged blocks are returned as the same objects.
+    """
+    kept: list[Block] = []
+    dropped: Counter = Counter()
+    for block in blocks:
+        text = clean_text(block.text)
+        if not text:
+            dropped["empty_blocks_removed"] += 1
+            continue
+        if boilerplate_kind(text):
+            dropped["boilerplate_removed"] += 1
+            continue
+        links = tuple(_clean_link(link) for link in block.links)
+        if text == block.text and all(new is old for new, old in zip(links, block.links, strict=True)):
+            kept.append(block)
+        else:
+            kept.append(Block(block.kind, text, links))
+    return kept, dropped
+
+
+def can_set(adapter: ItemAdapter, name: str) -> bool:
+    """True if the item has a field ``name`` (a dict item takes any key)."""
+    return isinstance(adapter.item, dict) or name in adapter.field_names()
+
+
+def _clean_link(link: Link) -> Link:
+    title = clean_text(link.title)
+    return link if title == link.title else Link(title, link.url, link.article_id)
+
+
+def _texts(adapter: ItemAdapter) -> Iterable[str]:
+    for name in ("title", "author", "section"):
+        if isinstance(adapter.get(name), str):
+            yield adapter[name]
+    for name in ("tags", "keywords"):
+        yield from (value for value in adapter.get(name) or () if isinstance(value, str))
+    for block in adapter.get("body_blocks") or ():
+        yield block.text
+        yield from (link.title for link in block.links)
+
+
+class CleanTextPipeline:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        try:
+            changes, counts = self.cleaned(adapter)
+        except Exception:
+            logger.exception("Text cleaning failed for %s; the item passes on uncleaned", adapter.get("url"))
+            self.stats.inc_value(STATS_PREFIX + "errors")
+            return item
+        for name, value in changes.items():
+            if can_set(adapter, name):
+                adapter[name] = value
+        for name, count in counts.items():
+            if count:
+                self.stats.inc_value(STATS_PREFIX + name, count)
+        return item
+
+    def cleaned(self, adapter: ItemAdapter) -> tuple[dict, Counter]:
+        """The new field values and the counts, computed without touching the item."""
+        counts: Counter = Counter()
+        texts = list(_texts(adapter))
+        counts["invisible_marks_removed"] = int(any(has_invisible_marks(text) for text in texts))
+        changes: dict = {}
+        for name in ("title", "author"):
+            if isinstance(adapter.get(name), str):
+                changes[name] = clean_text(adapter[name]) or None
+        metadata = []
+        if isinstance(adapter.get("section"), str):
+            metadata.append(adapter["section"])
+            changes["section"] = normalize_metadata(adapter["section"]) or None
+        for name in ("tags", "keywords"):
+            if adapter.get(name) is not None:
+                values = [value for value in adapter[name] if isinstance(value, str)]
+                metadata.extend(values)
+                changes[name] = normalize_list(values)
+        counts["persian_letters_folded"] = int(any(has_persian_letters(value) for value in metadata))
+        if "body_blocks" in adapter and adapter.get("body_blocks"):
+            blocks, dropped = clean_blocks(adapter["body_blocks"])
+            counts.update(dropped)
+            changes["body_blocks"] = blocks
+            changes["body"] = "\n\n".join(block.text for block in blocks) or None
+        return changes, counts

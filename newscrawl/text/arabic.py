@@ -1,0 +1,253 @@
+"""Arabic text normalization: cleaning body text, normalizing metadata, keys for label matching.
+
+Three levels, from lightest to heaviest:
+
+- :func:`clean_text` (body text): spaces normalized, invisible marks removed; every letter, digit and
+  diacritic stays as the site wrote it.
+- :func:`normalize_metadata` (tags, keywords, section): ``clean_text`` plus Persian letters folded to
+  their Arabic forms and tatweel removed.
+- :func:`match_key` (comparison only, never output): diacritics and tatweel removed, hamza forms of
+  alef, alef maqsura and taa marbuta unified, punctuation at the ends stripped.
+
+Pure functions, no Scrapy import. Every function is a single pass of ``str.translate`` or of a regex
+without nested quantifiers, so linear in the length of its input.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters that render as nothing: direction marks and embeddings/isolates (LRM, RLM, ALM, LRE..RLO,
+#: LRI..PDI), zero-width space/joiners, word joiner, BOM/ZWNBSP, soft hyphen. Removed from all text.
+INVISIBLE_MARKS = frozenset(
+    "\u200b\u200c\u200d"  # zero-width space, non-joiner, joiner
+    "\u200e\u200f"  # left-to-right / right-to-left mark
+    "\u202a\u202b\u202c\u202d\u202e"  # LRE, RLE, PDF, LRO, RLO
+    "\u2066\u2067\u2068\u2069"  # LRI, RLI, FSI, PDI
+    "\u061c"  # Arabic letter mark
+    "\u2060"  # word joiner
+    "\ufeff"  # byte-order mark / zero-width no-break space
+    "\u00ad"  # soft hyphen
+)
+
+#: Control characters other than whitespace: never part of text, removed.
+CONTROL_CHARS = frozenset(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\f\v") | {"\x7f"}
+
+#: Space characters that become a plain space: no-break, thin, en/em and the other Unicode spaces.
+UNICODE_SPACES = frozenset(
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\t\n\r\f\v"
+)
+
+#: Tatweel (kashida), the elongation stroke: typographic only.
+TATWEEL = "\u0640"
+
+#: Arabic diacritics: tanween, harakat, shadda, sukun, the extended marks up to U+065F, dagger alef.
+DIACRITICS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670"}
+
+#: Letters of Persian/Urdu keyboards that stand for an Arabic letter (machine-made tag lists write
+#: ``الجماعی فی`` for ``الجماعي في``). Folded in metadata and in aggregator copies.
+PERSIAN_TO_ARABIC = {
+    "\u06cc": "\u064a",  # ی Farsi yeh -> ي
+    "\u06d0": "\u064a",  # ې -> ي
+    "\u06cd": "\u064a",  # ۍ -> ي
+    "\u06a9": "\u0643",  # ک keheh -> ك
+    "\u06be": "\u0647",  # ھ heh doachashmee -> ه
+    "\u06c1": "\u0647",  # ہ heh goal -> ه
+    "\u06d5": "\u0647",  # ە ae -> ه
+    "\u06c0": "\u0647",  # ۀ heh with yeh above -> ه
+    "\u06c3": "\u0629",  # ۃ taa marbuta goal -> ة
+}
+
+#: Letter unification for match keys only: hamza forms of alef, alef maqsura, taa marbuta.
+KEY_LETTERS = {
+    "\u0623": "\u0627",  # أ
+    "\u0625": "\u0627",  # إ
+    "\u0622": "\u0627",  # آ
+    "\u0671": "\u0627",  # ٱ
+    "\u0649": "\u064a",  # ى -> ي
+    "\u0629": "\u0647",  # ة -> ه
+}
+
+_CLEAN_TABLE = str.maketrans(
+    {**{c: None for c in INVISIBLE_MARKS | CONTROL_CHARS}, **{c: " " for c in UNICODE_SPACES}}
+)
+_METADATA_TABLE = str.maketrans({TATWEEL: None, **PERSIAN_TO_ARABIC})
+_PERSIAN_TABLE = str.maketrans(PERSIAN_TO_ARABIC)
+_KEY_TABLE = str.maketrans(
+    {
+        **{c: None for c in DIACRITICS},
+        TATWEEL: None,
+        **PERSIAN_TO_ARABIC,
+        **KEY_LETTERS,
+    }
+)
+_SPACES_RE = re.compile(r"\s+")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE_MARKS)) + "]")
+_PERSIAN_RE = re.compile("[" + "".join(sorted(PERSIAN_TO_ARABIC)) + "]")
+
+#: Punctuation stripped from the ends of a match key: colons (Latin, Arabic-context, full-width),
+#: semicolons, dashes, dots, commas, bullets, arrows and guillemets.
+KEY_EDGE_PUNCTUATION = " :：;؛,،.·•●▪■□◆►▶◀<>«»-–—_|/\\*#~()[]{}\"'“”‘’!?؟…"
+
+
+def clean_text(text: str | None) -> str:
+    """Body-level cleaning: one line of text with normalized spaces and no invisible marks.
+
+    Unicode spaces become plain spaces, runs of whitespace collapse to one space, the ends are
+    stripped; direction marks, zero-width characters, BOMs, soft hyphens and control characters are
+    removed. Letters, digits (Arabic-Indic included) and diacritics are kept as written.
+    """
+    if not text:
+        return ""
+    return _SPACES_RE.sub(" ", text.translate(_CLEAN_TABLE)).strip()
+
+
+def has_invisible_marks(text: str | None) -> bool:
+    """True if ``text`` holds any of :data:`INVISIBLE_MARKS`."""
+    return bool(text) and _INVISIBLE_RE.search(text) is not None
+
+
+def has_persian_letters(text: str | None) -> bool:
+    """True if ``text`` holds any letter of :data:`PERSIAN_TO_ARABIC`."""
+    return bool(text) and _PERSIAN_RE.search(text) is not None
+
+
+def fold_persian(text: str) -> str:
+    """Persian/Urdu keyboard letters replaced by the Arabic letters they stand for (ی→ي, ک→ك)."""
+    return text.translate(_PERSIAN_TABLE)
+
+
+def normalize_metadata(text: str | None) -> str:
+    """Metadata-level cleaning (tags, keywords, section): :func:`clean_text`, Persian letters folded,
+    tatweel removed."""
+    return clean_text(clean_text(text).translate(_METADATA_TABLE))
+
+
+def match_key(text: str | None) -> str:
+    """A comparison key: equal for spellings that differ only in hamza, tanween, tatweel, diacritics,
+    alef maqsura / taa marbuta, Persian letters, case, spacing or punctuation at the ends.
+
+    ``match_key("إقرأ أيضـاً:") == match_key("اقرا ايضا") == "اقرا ايضا"``. Never shown to users.
+    """
+    key = clean_text(text).translate(_KEY_TABLE).lower()
+    return _SPACES_RE.sub(" ", key).strip(KEY_EDGE_PUNCTUATION)
+
+
+# -- boilerplate ------------------------------------------------------------------------------------
+
+#: Whole-line boilerplate, matched against :func:`match_key` of the line (so without hamza and with
+#: ``ة`` as ``ه``). The Google-News widget line (``تابع أحدث الأخبار عبر تطبيق``, with or without
+#: ``google news`` / ``جوجل نيوز`` after it) and ad-slot labels.
+BOILERPLATE_PATTERNS = {
+    "google_news_widget": re.compile(
+        r"^تابع(?:وا)? (?:احدث|اخر|اهم) الاخبار (?:عبر|علي|من خلال) "
+        r"(?:تطبيق|تطبيقات)(?: (?:google news|google|جوجل نيوز|جوجل))?$"
+    ),
+    "ad_label": re.compile(
+        r"^(?:advertisements?|ads|advert|sponsored|اعلان|اعلانات|اعلان ممول|مساحه اعلانيه)$"
+    ),
+}
+
+
+def boilerplate_kind(text: str | None) -> str | None:
+    """The name of the :data:`BOILERPLATE_PATTERNS` entry ``text`` is, as a whole line, or None."""
+    key = match_key(text)
+    if not key or len(key) > 80:
+        return None
+    for name, pattern in BOILERPLATE_PATTERNS.items():
+        if pattern.match(key):
+            return name
+    return None
+
+
+def is_boilerplate(text: str | None) -> bool:
+    """True if the whole of ``text`` is boilerplate: the Google-News widget line or an ad label.
+
+    A sentence that merely contains these words is not boilerplate.
+    """
+    return boilerplate_kind(text) is not None
+
+
+# -- leading labels ---------------------------------------------------------------------------------
+
+#: Separators allowed between a leading label and what follows it.
+LABEL_SEPARATORS = " :：;؛-–—|»«>.,،"
+
+_SKIPPED_IN_KEY = DIACRITICS | {TATWEEL} | INVISIBLE_MARKS
+
+
+def _label_key(label: str) -> str:
+    """The spaceless match key of a label (``"إقرأ أيضاً"`` → ``"اقراايضا"``)."""
+    return match_key(label).replace(" ", "")
+
+
+class LeadingLabel:
+    """The result of :func:`match_leading_label`: which label, what follows it, how it was attached."""
+
+    __slots__ = ("name", "rest", "separated", "colon")
+
+    def __init__(self, name: str, rest: str, separated: bool, colon: bool = False):
+        #: The name the matched label maps to (e.g. ``"read_also"``).
+        self.name = name
+        #: The cleaned text after the label and its separators (``""`` for a label alone).
+        self.rest = rest
+        #: False when the label is glued to the next word (``اقرأ أيضاًالجارديان``).
+        self.separated = separated
+        #: True when a colon follows the label (``اقرأ أيضا: …``).
+        self.colon = colon
+
+    @property
+    def alone(self) -> bool:
+        return not self.rest
+
+    def __repr__(self) -> str:
+        return f"LeadingLabel({self.name!r}, {self.rest!r}, separated={self.separated}, colon={self.colon})"
+
+
+class LabelSet:
+    """Labels matched at the start of a text, insensitive to hamza, tanween and other diacritics,
+    tatweel, alef maqsura / taa marbuta, Persian letters, inner spacing and a trailing colon.
+
+    ``labels`` maps each spelling to a name; spellings reducing to the same key are one label.
+    Matching reads at most the length of the longest label, so it is cheap on long paragraphs.
+    """
+
+    def __init__(self, labels: dict[str, str]):
+        keyed = {_label_key(spelling): name for spelling, name in labels.items()}
+        #: Longest first, so ``مواضيع ذات صلة`` wins over ``ذات صلة``.
+        self._keys = sorted(keyed.items(), key=lambda kv: -len(kv[0]))
+        self._longest = max((len(k) for k in keyed), default=0)
+
+    def match(self, text: str | None) -> LeadingLabel | None:
+        """The label ``text`` starts with (after leading punctuation and bullets), or None."""
+        text = clean_text(text)
+        if not text:
+            return None
+        chars: list[str] = []
+        ends: list[int] = []
+        start = 0
+        while start < len(text) and (text[start] in KEY_EDGE_PUNCTUATION or text[start] in _SKIPPED_IN_KEY):
+            start += 1
+        for index in range(start, len(text)):
+            ch = text[index]
+            if ch.isspace() or ch in _SKIPPED_IN_KEY:
+                continue
+            mapped = ch.translate(_KEY_TABLE).lower()
+            for m in mapped:
+                chars.append(m)
+                ends.append(index + 1)
+            if len(chars) >= self._longest:
+                break
+        head = "".join(chars)
+        for key, name in self._keys:
+            if head.startswith(key):
+                end = ends[len(key) - 1]
+                while end < len(text) and text[end] in _SKIPPED_IN_KEY:  # trailing tanween: أيضاً
+                    end += 1
+                tail = text[end:]
+                rest = tail.lstrip(LABEL_SEPARATORS)
+                separator = tail[: len(tail) - len(rest)]
+                colon = ":" in separator or "：" in separator
+                return LeadingLabel(name, rest.strip(), separated=not rest or bool(separator), colon=colon)
+        return None
