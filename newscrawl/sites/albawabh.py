@@ -31,6 +31,9 @@ ARTICLE_TYPES = frozenset(
 )
 TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:البوابة نيوز|البوابه نيوز|albawabhnews)\s*$", re.IGNORECASE)
 WHITESPACE = re.compile(r"\s+")
+SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+SPACED_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
+                         "figure", "figcaption", "blockquote", "section", "article", "aside", "table", "img", "hr"})
 
 # The article container and the body inside it, most specific first. The first entries are SITE.md's
 # (verified); the others are what the CMS family and common article markup use, so a renamed class
@@ -62,11 +65,37 @@ IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
 
 
 def text_of(node: Selector) -> str:
-    """Visible text of a node: every text node except those under script/style, whitespace collapsed."""
-    parts = node.xpath(
-        ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-    ).getall()
-    return WHITESPACE.sub(" ", " ".join(parts)).strip()
+    """Visible text of a node, as a reader sees it: inline elements joined as written (``"<b>x</b>"`` stays
+    ``"x"``), block elements and ``<br>`` separated by a space, script/style left out, whitespace collapsed."""
+    root = node.root
+    if isinstance(root, str):
+        return WHITESPACE.sub(" ", root).strip()
+    parts: list[str] = []
+    _collect_text(root, parts)
+    return WHITESPACE.sub(" ", "".join(parts)).strip()
+
+
+def _collect_text(element, parts: list[str]) -> None:
+    stack = [(element, False)]
+    while stack:  # iterative: a deeply nested page must not exhaust the recursion limit
+        node, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if closing:
+            if tag.lower() in SPACED_TAGS:
+                parts.append(" ")
+            if node is not element and node.tail:
+                parts.append(node.tail)
+            continue
+        if tag.lower() in SKIPPED_TEXT_TAGS or not tag:
+            if node is not element and node.tail:
+                parts.append(node.tail)
+            continue
+        if tag.lower() in SPACED_TAGS:
+            parts.append(" ")
+        if node.text:
+            parts.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
 
 
 def clean(value: object) -> str | None:
@@ -323,6 +352,9 @@ class ArticlePage:
             found.append(value)
         article = self.article
         for img in article.css("div.mainImg img, figure img, div.paragraph-list img, .gallery img"):
+            link = img.xpath("ancestor::a/@href").get()
+            if link and article_id_from_url(link.strip()):  # a thumbnail of another article (read-also box)
+                continue
             src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("data-lazy-src")
             if not src and img.attrib.get("srcset"):
                 src = largest_from_srcset(img.attrib["srcset"])
