@@ -60,3 +60,12 @@ def test_drop_and_error_rates():
     failed = health_checks(tally(article(n) for n in range(15)), stats, THRESHOLDS)
     assert failed == ["25% of article pages dropped (no_body 5) > 10%",
                       "HTTP error rate 25% (8 errors, 30 responses) > 10%"]
+
+
+def test_bodies_found_by_fallback_selectors_mean_the_layout_changed():
+    stats = {"newscrawl/pages/article": 20, "newscrawl/extract/body/dom_fallback": 20}
+    failed = health_checks(tally(article(n) for n in range(20)), stats, THRESHOLDS)
+    assert failed == ["body found only by fallback selectors on 100% of article pages (20 of 20) > 10%: "
+                      "the article layout changed"]
+    stats = {"newscrawl/pages/article": 20, "newscrawl/extract/body/dom_fallback": 2}
+    assert health_checks(tally(article(n) for n in range(20)), stats, THRESHOLDS) == []

@@ -8,6 +8,9 @@ on the first run, not after a week of empty fields in the dataset:
 - date sanity: no published date in the future, and no pile-up on January 1st or on midnight (the marks
   of a parser that fell back to a default);
 - drops: the share of article pages dropped (no title, no body, not an article...);
+- layout drift: the share of article pages whose body was found only by a fallback layer (another
+  selector than SITE.md's ``div.paragraph-list``, or JSON-LD ``articleBody``): the text is kept, but the
+  run says the layout changed before the fallbacks stop working too;
 - HTTP errors: the share of responses that were 5xx, or requests that failed outright.
 
 Checks on articles only run when the run emitted at least ``NEWSCRAWL_HEALTH_MIN_ITEMS`` of them (a run
@@ -43,6 +46,7 @@ class Thresholds:
     max_error_rate: float = 0.10
     max_midnight_share: float = 0.5
     max_jan1_share: float = 0.2
+    max_fallback_body_share: float = 0.10
 
 
 @dataclass
@@ -112,6 +116,12 @@ def health_checks(tally: RunTally, stats: dict, thresholds: Thresholds) -> list[
             by_reason = ", ".join(f"{k.removeprefix('newscrawl/dropped/')} {v}" for k, v in sorted(stats.items())
                                   if k.startswith("newscrawl/dropped/"))
             failed.append(f"{share:.0%} of article pages dropped ({by_reason}) > {thresholds.max_drop_rate:.0%}")
+    fallback = stats.get("newscrawl/extract/body/dom_fallback", 0) + stats.get("newscrawl/extract/body/jsonld", 0)
+    if article_pages >= thresholds.min_items:
+        if (share := _share(fallback, article_pages)) > thresholds.max_fallback_body_share:
+            failed.append(f"body found only by fallback selectors on {share:.0%} of article pages "
+                          f"({fallback} of {article_pages}) > {thresholds.max_fallback_body_share:.0%}: "
+                          "the article layout changed")
     responses = stats.get("response_received_count", 0)
     errors = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/5")
                  and isinstance(v, int))
@@ -141,6 +151,7 @@ class CrawlHealth:
             min_items=settings.getint("NEWSCRAWL_HEALTH_MIN_ITEMS", 5),
             max_drop_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10),
             max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10),
+            max_fallback_body_share=settings.getfloat("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", 0.10),
         )
         extension = cls(crawler.stats, thresholds)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
