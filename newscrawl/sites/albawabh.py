@@ -225,12 +225,20 @@ class ArticlePage:
             ("jsonld", _first_str(self.jsonld.get("articleSection"))),
             ("meta", lambda: self.meta("article:section")),
             ("dom", self._breadcrumb_section),
+            ("dom_link", self._section_link),
         ))
 
     def _breadcrumb_section(self) -> str | None:
         crumbs = [text_of(a) for a in self.sel.css(".breadcrumb a, [class*='breadcrumb'] a")]
         crumbs = [c for c in crumbs if c and c not in ("الرئيسية", "الرئيسيه", "Home")]
         return crumbs[-1] if crumbs else None
+
+    def _section_link(self) -> str | None:
+        """The first section link inside the article (SITE.md: the section name stands above the title)."""
+        for anchor in self.article.css("a[href*='/category/']"):
+            if text := text_of(anchor):
+                return text
+        return None
 
     def author(self) -> str | None:
         return self._first("author", (
