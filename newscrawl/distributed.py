@@ -20,7 +20,7 @@ What differs from plain scrapy-redis 0.9.1, and why:
   closes with ``SCHEDULER_PERSIST = False``, under the feet of the others. Here a run's keys stay until
   ``python -m newscrawl.distributed clear --run-id X``, and a later worker of the same run resumes it.
   The last worker out of a complete run (queue empty, nothing in flight, no other worker left) sets the
-  run's keys to expire after ``NEWSCRAWL_RUN_EXPIRE`` seconds (an hour; 0 keeps them): runs do not pile
+  run's keys to expire after ``NEWSCRAWL_RUN_EXPIRE`` seconds (five minutes, less than a 15-minute schedule; 0 keeps them): runs do not pile
   up in Redis, and a run id can be used again once its run has expired. Until then, a worker joining the
   complete run finds nothing to do, and says so.
 - **Taking a request is recorded.** A request moves from the queue into the worker's in-flight hash in one
@@ -82,7 +82,7 @@ RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"  # the Lua scripts below know its layout (a zset)
 DEFAULT_IDLE_WAIT = 60.0
 DEFAULT_WORKER_TTL = 30.0
-DEFAULT_RUN_EXPIRE = 3600
+DEFAULT_RUN_EXPIRE = 300  # shorter than a 15-minute schedule: the next scheduled run starts afresh
 IDLE_POLL = 0.5
 CONNECT_TIMEOUT = 5.0
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)

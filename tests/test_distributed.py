@@ -404,7 +404,7 @@ def test_two_workers_emit_every_article_once_and_both_work(tmp_path, site, redis
     # The first worker to finish flushed nothing: the run's seen set is still there, nothing is left over.
     status = run_status(redis, RunKeys(run_id))
     assert status["seen"] > len(union) and status["queued"] == status["in_flight"] == status["workers_live"] == 0
-    assert 0 < redis.ttl(RunKeys(run_id).dupefilter) <= 3600  # the last one out set the run to expire
+    assert 0 < redis.ttl(RunKeys(run_id).dupefilter) <= 300  # the last one out set the run to expire
     assert "is complete (last worker out)" in (workers[0].log + workers[1].log)
     # A late worker of the finished run finds nothing to do; `clear` then starts the run afresh.
     late = start_worker(tmp_path / "late", site, redis_server.url, run_id)

@@ -9,7 +9,7 @@ Settings read (besides ``REDIS_URL`` and ``NEWSCRAWL_RUN_ID``):
 - ``NEWSCRAWL_IDLE_WAIT`` (60): seconds an idle worker waits for requests still in flight on other workers;
 - ``NEWSCRAWL_WORKER_TTL`` (30): seconds of silence after which a worker counts as dead and its
   unfinished requests go back in the queue;
-- ``NEWSCRAWL_RUN_EXPIRE`` (3600): once a run is complete, its keys expire after this many seconds
+- ``NEWSCRAWL_RUN_EXPIRE`` (300): once a run is complete, its keys expire after this many seconds
   (0: kept until ``python -m newscrawl.distributed clear``);
 - ``REDIS_PARAMS``: scrapy-redis's client options (timeouts, ...), as documented there.
 
