@@ -27,6 +27,17 @@ def env_int(name: str, default: int) -> int:
         raise SystemExit(f"newscrawl: error: environment variable {name}={value!r} is not a whole number") from None
 
 
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"newscrawl: error: environment variable {name}={value!r} is not true or false")
+
+
 def env_float(name: str, default: float) -> float:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -48,8 +59,10 @@ USER_AGENT = env_str(
     "newscrawl/1.0 (+https://github.com/newscrawl/newscrawl; news research crawler)",
 )
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = env_int("NEWSCRAWL_CONCURRENCY", 4)
+# One site: more requests taken from the scheduler than the site may serve at once would only wait in the
+# downloader (and, with a shared Redis frontier, be held back from idle workers).
+CONCURRENT_REQUESTS = CONCURRENT_REQUESTS_PER_DOMAIN
 DOWNLOAD_DELAY = env_float("NEWSCRAWL_DOWNLOAD_DELAY", 0.25)
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -74,26 +87,50 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.related.RelatedPipeline": 200,
     "newscrawl.pipelines.dates.DatesPipeline": 300,
     "newscrawl.pipelines.validate.ValidatePipeline": 900,
+    "newscrawl.pipelines.state.StatePipeline": 950,
 }
 NEWSCRAWL_TIMEZONE = env_str("NEWSCRAWL_TIMEZONE", "Africa/Cairo")
 NEWSCRAWL_DATE_FLOOR = env_str("NEWSCRAWL_DATE_FLOOR", "2010-01-01")
 
+# -- incremental state ---------------------------------------------------------------------------------
+# Articles delivered by earlier runs (newscrawl.state): SQLite at this path, Redis when REDIS_URL is set,
+# none with "off". Committed only for articles whose feeds were stored.
+NEWSCRAWL_STATE = env_str("NEWSCRAWL_STATE", ".state/newscrawl.sqlite3")
+NEWSCRAWL_STOP_ON_SEEN = env_bool("NEWSCRAWL_STOP_ON_SEEN", True)  # stop paging at a page of seen articles
+EXTENSIONS = {
+    "newscrawl.extensions.health.CrawlHealth": 500,
+    "newscrawl.extensions.state.StateExtension": 510,
+}
+
 # -- feeds ---------------------------------------------------------------------------------------------
-# JSON Lines, UTF-8 with Arabic unescaped, one file per run under NEWSCRAWL_FEED_DIR.
+# JSON Lines, UTF-8 with Arabic unescaped. FEEDS is assembled by newscrawl.addons.feeds: one local file
+# per run under NEWSCRAWL_FEED_DIR (or the -o/-O file), plus NEWSCRAWL_FEED_URI when set.
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = Article.exported_fields()
 NEWSCRAWL_FEED_DIR = env_str("NEWSCRAWL_FEED_DIR", "feeds")
-FEEDS = {
-    f"{NEWSCRAWL_FEED_DIR}/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf-8"},
-}
+FEEDS: dict = {}
 FEED_STORE_EMPTY = True
+NEWSCRAWL_FEED_BATCH_ITEMS = env_int("NEWSCRAWL_FEED_BATCH_ITEMS", 0)  # items per remote object; 0: one per run
+# Scrapy's storages, recording whether each file was stored (the state commits only what was).
+FEED_STORAGES = {
+    "": "newscrawl.extensions.state.FileFeedStorage",
+    "file": "newscrawl.extensions.state.FileFeedStorage",
+    "s3": "newscrawl.extensions.state.S3FeedStorage",
+}
 
 # -- optional integrations: one variable each; unset, nothing changes ------------------------------
 REDIS_URL = env_str("REDIS_URL", "")  # scrapy-redis frontier shared by workers, Redis state
 NEWSCRAWL_RUN_ID = env_str("NEWSCRAWL_RUN_ID", "albawabh")  # key prefix of one distributed run
+NEWSCRAWL_IDLE_WAIT = env_float("NEWSCRAWL_IDLE_WAIT", 60.0)  # seconds an idle worker waits for the others
+NEWSCRAWL_WORKER_TTL = env_float("NEWSCRAWL_WORKER_TTL", 30.0)  # seconds of silence before a worker is dead
+NEWSCRAWL_RUN_EXPIRE = env_int("NEWSCRAWL_RUN_EXPIRE", 300)  # seconds a complete run's keys live; 0 keeps them
 SPLASH_URL = env_str("SPLASH_URL", "")  # scrapy-splash rendering of the page kinds in NEWSCRAWL_RENDER
 NEWSCRAWL_RENDER = env_str("NEWSCRAWL_RENDER", "")  # "listings", "articles" or both, comma-separated
+NEWSCRAWL_SPLASH_WAIT = env_float("NEWSCRAWL_SPLASH_WAIT", 0.5)  # seconds Splash waits after the page loaded
+NEWSCRAWL_SPLASH_TIMEOUT = env_float("NEWSCRAWL_SPLASH_TIMEOUT", 30.0)  # seconds Splash may spend on a page
 NEWSCRAWL_FEED_URI = env_str("NEWSCRAWL_FEED_URI", "")  # a remote feed (s3://...) beside the local copy
+# S3 credentials, region and endpoint are not settings: boto3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+# AWS_SESSION_TOKEN, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL itself, so no secret reaches the settings log.
 ADDONS = {
     "newscrawl.addons.feeds.FeedsAddon": 100,
     "newscrawl.addons.distributed.RedisAddon": 200,
@@ -103,5 +140,6 @@ ADDONS = {
 # -- run -----------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("NEWSCRAWL_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's code-execution server: not in scheduled, unattended runs
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"

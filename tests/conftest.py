@@ -61,7 +61,8 @@ def run_crawl(tmp_path: Path, *args: str, env: dict | None = None, timeout: floa
     """Run ``scrapy crawl albawabh`` in a subprocess from the project root; read its ``-O`` feed."""
     feed = tmp_path / "items.jsonl"
     cmd = [sys.executable, "-m", "scrapy", "crawl", "albawabh", "-O", str(feed), *FAST, *args]
-    full_env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), **(env or {})}
+    full_env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"),
+                "NEWSCRAWL_STATE": str(tmp_path / "state.sqlite3"), **(env or {})}
     proc = subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
     items = []
     if feed.exists():

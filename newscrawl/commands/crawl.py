@@ -3,8 +3,11 @@
 Scrapy's own ``crawl`` exits 0 when a feed failed to store and prints a traceback for a bad spider
 argument. A scheduler needs better: this command (``COMMANDS_MODULE``) replaces it and
 
-- checks the albawabh spider's arguments first and prints one line naming a bad one (exit 2);
-- after the crawl, logs a summary and exits 1 when the run failed (see ``newscrawl.outcome``).
+- checks the albawabh spider's arguments and the feed variables first and prints one line naming a bad
+  one (exit 2);
+- after the crawl, logs a summary and exits 1 when the run failed (see ``newscrawl.outcome``), including
+  a run stopped by SIGTERM or Ctrl-C: Scrapy then closes the spider gracefully (``finish_reason``
+  ``shutdown``), the feeds are stored and the state committed before the process exits 1.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newscrawl.addons.feeds import FeedSettingsError, planned_feeds
 from newscrawl.arguments import SpiderArgumentError, SpiderArguments
 from newscrawl.outcome import run_outcome, summary_lines
 
@@ -34,6 +38,11 @@ class Command(ScrapyCrawlCommand):
             except SpiderArgumentError as exc:
                 print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)
                 sys.exit(2)
+        try:
+            planned_feeds(self.settings)
+        except FeedSettingsError as exc:
+            print(f"scrapy crawl: error: {exc}", file=sys.stderr)
+            sys.exit(2)
 
     def run(self, args: list[str], opts) -> None:
         if len(args) != 1:
