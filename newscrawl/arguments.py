@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from newscrawl.sites.urls import DEFAULT_BASE_URL, Site
+from newscrawl.sites.urls import DEFAULT_BASE_URL, Site, redact_url
 
 CAIRO = ZoneInfo("Africa/Cairo")
 UNLIMITED_PAGES = 10**9
@@ -47,14 +47,14 @@ class SpiderArguments:
             try:
                 values["base_url"] = Site.from_base_url(str(raw)).base_url
             except ValueError as exc:
-                raise SpiderArgumentError("base_url", raw, str(exc)) from None
+                raise SpiderArgumentError("base_url", redact_url(str(raw)), str(exc)) from None
         if (raw := kwargs.pop("sections", None)) is not None:
             ids = tuple(part.strip() for part in str(raw).split(",") if part.strip())
-            if not ids or not all(part.isdigit() for part in ids):
+            if not ids or not all(part.isascii() and part.isdigit() for part in ids):
                 raise SpiderArgumentError("sections", raw, "expected comma-separated category ids, e.g. 72,1")
             values["sections"] = tuple(dict.fromkeys(ids))
         if (raw := kwargs.pop("max_pages", None)) is not None:
-            if not re.fullmatch(r"\s*\d+\s*", str(raw)) or int(raw) < 1:
+            if not re.fullmatch(r"\s*[0-9]+\s*", str(raw)) or int(raw) < 1:
                 raise SpiderArgumentError("max_pages", raw, "expected a whole number of pages, 1 or more")
             values["max_pages"] = int(raw)
         if (raw := kwargs.pop("since", None)) is not None:

@@ -22,6 +22,7 @@ from parsel import Selector
 
 from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url
+from newscrawl.text.arabic import clean_text
 from newscrawl.text.blocks import Block, Link
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ SKIP_CLASSES = re.compile(r"\b(?:ads?|advert\w*|gnews|google-?news|social|share\
 EMBED_CLASSES = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|fb-post|embed\w*)\b", re.IGNORECASE)
 NEVER_TEXT_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "video", "audio", "svg",
                              "form", "button", "input", "select", "img", "picture", "source", "figure", "template"})
+MAX_WRAPPER_DEPTH = 8
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 BOX_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "table", "center", "span", "font"})
@@ -98,11 +100,21 @@ def _collect_text(element, parts: list[str]) -> None:
         stack.extend((child, False) for child in reversed(node))
 
 
+def attr(node: Selector, name: str) -> str | None:
+    """An attribute's value. ``Selector.attrib`` builds a dict of every attribute and raises ValueError when
+    any attribute name holds a control character; the element's own ``get`` reads just this one."""
+    root = node.root
+    getter = getattr(root, "get", None)
+    return getter(name) if getter is not None else None
+
+
 def clean(value: object) -> str | None:
+    """A string field's value with spaces normalized and invisible marks and lone surrogates removed
+    (a JSON-LD ``"\\ud800"`` cannot be written to a UTF-8 feed); None when nothing visible is left, so a
+    headline of direction marks alone falls through to the next layer."""
     if not isinstance(value, str):
         return None
-    value = WHITESPACE.sub(" ", value).strip()
-    return value or None
+    return clean_text(value) or None
 
 
 def full_size_image(url: str) -> str:
@@ -170,7 +182,7 @@ class ArticlePage:
         for raw in self.sel.css("script[type='application/ld+json']::text").getall():
             try:
                 data = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 self.events["newscrawl/extract/jsonld/broken"] += 1
                 logger.info("broken JSON-LD block on %s", self.url)
                 continue
@@ -262,7 +274,7 @@ class ArticlePage:
         time_nodes = self.article.css("div.publish time, time")
         if time_nodes:
             node = time_nodes[0]
-            if value := clean(node.attrib.get("datetime")):
+            if value := clean(attr(node, "datetime")):
                 published.append(("time_attr", value))
             if value := clean(text_of(node)):
                 published.append(("time_text", value))
@@ -294,8 +306,9 @@ class ArticlePage:
         self._note("body", "missing")
         return []
 
-    def _blocks(self, container: Selector) -> Iterator[Block]:
-        """The body's children as blocks, in order: paragraphs, sub-headings and boxes."""
+    def _blocks(self, container: Selector, depth: int = 0) -> Iterator[Block]:
+        """The body's children as blocks, in order: paragraphs, sub-headings and boxes. Wrappers are
+        entered ``MAX_WRAPPER_DEPTH`` deep at most; deeper, a wrapper is one block."""
         loose: list[str] = []
         for child in container.xpath("./node()"):
             root = child.root
@@ -314,7 +327,7 @@ class ArticlePage:
                 loose.append(text_of(child))  # inline element among bare text
                 continue
             yield from _loose_block(loose)
-            classes = child.attrib.get("class", "")
+            classes = attr(child, "class") or ""
             if tag in NEVER_TEXT_TAGS or SKIP_CLASSES.search(classes):
                 self.events["newscrawl/extract/body/skipped_widget"] += 1
                 continue
@@ -327,8 +340,9 @@ class ArticlePage:
             elif tag in PARAGRAPH_TAGS:
                 yield Block(tag, text_of(child), self._links(child))
             elif tag in BOX_TAGS:
-                if child.xpath("./p|./h2|./h3|./h4|./div[p]") and not self._is_link_box(child):
-                    yield from self._blocks(child)  # a wrapper around paragraphs
+                if (depth < MAX_WRAPPER_DEPTH and child.xpath("./p|./h2|./h3|./h4|./div[p]")
+                        and not self._is_link_box(child)):
+                    yield from self._blocks(child, depth + 1)  # a wrapper around paragraphs
                 else:
                     yield Block("div", text_of(child), self._links(child))
         yield from _loose_block(loose)
@@ -342,7 +356,7 @@ class ArticlePage:
     def _links(self, node: Selector) -> tuple[Link, ...]:
         links = []
         for anchor in node.css("a[href]"):
-            url = self.site.absolute(anchor.attrib["href"], self.url)
+            url = self.site.absolute(attr(anchor, "href") or "", self.url)
             if not url:
                 continue
             article_id = article_id_from_url(url) if self.site.is_site_host(urlsplit(url).hostname) else None
@@ -363,18 +377,17 @@ class ArticlePage:
             link = img.xpath("ancestor::a/@href").get()
             if link and article_id_from_url(link.strip()):  # a thumbnail of another article (read-also box)
                 continue
-            src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("data-lazy-src")
-            if not src and img.attrib.get("srcset"):
-                src = largest_from_srcset(img.attrib["srcset"])
-            if not src and img.attrib.get("data-srcset"):
-                src = largest_from_srcset(img.attrib["data-srcset"])
+            src = attr(img, "data-src") or attr(img, "data-original") or attr(img, "data-lazy-src")
+            if not src and (srcset := attr(img, "srcset") or attr(img, "data-srcset")):
+                src = largest_from_srcset(srcset)
             if not src:
-                src = img.attrib.get("src")
+                src = attr(img, "src")
             if src:
                 found.append(src)
         images: list[str] = []
         for src in found:
-            if src.startswith("data:") or PLACEHOLDER_IMAGE.search(src):
+            src = clean(src) or ""
+            if not src or src.startswith("data:") or PLACEHOLDER_IMAGE.search(src):
                 continue
             url = self.site.absolute(src, self.url)
             if url and (url := full_size_image(url)) not in images:
@@ -392,9 +405,12 @@ class ArticlePage:
 
     def keywords(self) -> list[str]:
         raw = self.meta("keywords", "news_keywords") or ""
-        if not raw and isinstance(self.jsonld.get("keywords"), (str, list)):
-            value = self.jsonld["keywords"]
-            raw = ",".join(value) if isinstance(value, list) else value
+        if not raw:
+            value = self.jsonld.get("keywords")
+            if isinstance(value, list):
+                raw = ",".join(v for v in value if isinstance(v, str))
+            elif isinstance(value, str):
+                raw = value
         words = [w.strip() for w in re.split(r"[,،]", raw) if w.strip()]
         return words
 
@@ -446,9 +462,9 @@ class ListingPage:
         cards: list[tuple[str, str | None]] = []
         for anchor in self.sel.css(LISTING_CARD_LINKS):
             date = clean(text_of(anchor.css("span.date")[0])) if anchor.css("span.date") else None
-            cards.append((anchor.attrib["href"], date))
+            cards.append((attr(anchor, "href") or "", date))
         self.events["newscrawl/listing/cards"] += len(cards)
-        sidebar = [(a.attrib["href"], None) for a in self.sel.css(SIDEBAR_LINKS)]
+        sidebar = [(attr(a, "href") or "", None) for a in self.sel.css(SIDEBAR_LINKS)]
         self.events["newscrawl/listing/sidebar_links"] += len(sidebar)
         known = {href for href, _ in cards + sidebar}
         others = [(href, None) for href in self.sel.css("a::attr(href)").getall()
@@ -512,14 +528,16 @@ def _first_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _author_name(value: object) -> str | None:
+def _author_name(value: object, depth: int = 0) -> str | None:
+    if depth > 3:
+        return None
     if isinstance(value, list):
-        names = [_author_name(v) for v in value]
+        names = [_author_name(v, depth + 1) for v in value[:20]]
         names = [n for n in names if n]
         return "، ".join(names) if names else None
     if isinstance(value, dict):
         value = value.get("name")
-    return value if isinstance(value, str) else None
+    return clean(value)
 
 
 def _not_url(value: str | None) -> str | None:

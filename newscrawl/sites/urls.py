@@ -20,9 +20,9 @@ SITE_HOST = "www.albawabhnews.com"
 SITE_HOSTS = frozenset({"albawabhnews.com", "www.albawabhnews.com", "m.albawabhnews.com"})
 DEFAULT_BASE_URL = f"https://{SITE_HOST}"
 
-ARTICLE_PATH = re.compile(r"/(\d{6,})/?")
+ARTICLE_PATH = re.compile(r"/([0-9]{6,})/?")  # ASCII digits: \d would take ٤٩١٢٣٤٥ too
 PRINT_PATH = re.compile(r"/print\.aspx", re.IGNORECASE)
-SECTION_PATH = re.compile(r"/category/(\d+)/?")
+SECTION_PATH = re.compile(r"/category/([0-9]+)/?")
 
 
 def canonical_article_url(article_id: str) -> str:
@@ -41,6 +41,8 @@ class Site:
         parts = urlsplit(base_url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("expected an http(s) URL such as https://www.albawabhnews.com")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("credentials are not allowed in base_url: give the site's address only")
         if parts.path not in ("", "/") or parts.query or parts.fragment:
             raise ValueError("expected a site root without path or query")
         try:
@@ -92,6 +94,18 @@ class Site:
         return f"{self.base_url}/category/{section_id}"
 
 
+def redact_url(url: str) -> str:
+    """``url`` with any user and password replaced by ``***``, for messages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+
+
 def article_id_from_url(url: str) -> str | None:
     """The article id of an article or print-view URL (any host), else None."""
     try:
@@ -103,7 +117,7 @@ def article_id_from_url(url: str) -> str | None:
         return match.group(1)
     if PRINT_PATH.fullmatch(parts.path):
         for key, value in parse_qsl(parts.query):
-            if key.lower() == "id" and value.isdigit() and len(value) >= 6:
+            if key.lower() == "id" and value.isascii() and value.isdigit() and len(value) >= 6:
                 return value
     return None
 
@@ -120,7 +134,7 @@ def page_number(url: str) -> int:
     """The ``?page=N`` of a listing URL, 1 when absent or unreadable."""
     try:
         for key, value in parse_qsl(urlsplit(url).query):
-            if key == "page" and value.isdigit():
+            if key == "page" and value.isascii() and value.isdigit():
                 return max(int(value), 1)
     except ValueError:
         pass

@@ -21,6 +21,16 @@ from newscrawl.sites.albawabh import ArticlePage, ListingPage
 from newscrawl.sites.urls import Site, article_id_from_url, listing_url, page_number, section_id_from_url
 
 
+def is_html(response: Response) -> bool:
+    """A page to read with CSS selectors: text, and not JSON (Scrapy gives JSON bodies a json selector)."""
+    if not isinstance(response, scrapy.http.TextResponse):
+        return False
+    try:
+        return response.selector.type != "json"
+    except Exception:  # an undecodable body
+        return False
+
+
 class AlbawabhSpider(scrapy.Spider):
     name = "albawabh"
 
@@ -70,9 +80,17 @@ class AlbawabhSpider(scrapy.Spider):
     # -- listings -------------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self._count("newscrawl/pages/listing")
-        if not isinstance(response, scrapy.http.TextResponse):
+        if not is_html(response):
             self._count("newscrawl/listing/not_html")
+            self.logger.warning("listing %s is not an HTML page", response.url)
             return
+        try:
+            yield from self._follow_listing(response)
+        except Exception:  # an odd page must not stop the crawl; what was yielded stands
+            self._count("newscrawl/listing/parse_error")
+            self.logger.exception("reading listing %s failed", response.url)
+
+    def _follow_listing(self, response: Response) -> Iterator[scrapy.Request]:
         page = ListingPage(response.selector, response.url, self.site)
         cards = page.cards()
         article_ids = []
@@ -138,7 +156,7 @@ class AlbawabhSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self._count("newscrawl/pages/article")
-        if not isinstance(response, scrapy.http.TextResponse):
+        if not is_html(response):
             self._count("newscrawl/dropped/not_html")
             self.logger.warning("dropped %s: not an HTML page (%s)", response.url,
                                 response.headers.get("Content-Type", b"").decode("latin-1"))
