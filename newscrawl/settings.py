@@ -100,6 +100,7 @@ NEWSCRAWL_STOP_ON_SEEN = env_bool("NEWSCRAWL_STOP_ON_SEEN", True)  # stop paging
 EXTENSIONS = {
     "newscrawl.extensions.health.CrawlHealth": 500,
     "newscrawl.extensions.state.StateExtension": 510,
+    "newscrawl.extensions.jobdir.JobdirGuard": 520,  # with JOBDIR: never resume a job that a killed run left
 }
 
 # -- feeds ---------------------------------------------------------------------------------------------

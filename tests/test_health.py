@@ -69,3 +69,14 @@ def test_bodies_found_by_fallback_selectors_mean_the_layout_changed():
                       "the article layout changed"]
     stats = {"newscrawl/pages/article": 20, "newscrawl/extract/body/dom_fallback": 2}
     assert health_checks(tally(article(n) for n in range(20)), stats, THRESHOLDS) == []
+
+
+def test_failures_that_a_retry_recovered_are_not_http_errors():
+    stats = {"response_received_count": 40, "downloader/response_status_count/503": 4,
+             "retry/reason_count/503 Service Unavailable": 4, "downloader/exception_count": 3,
+             "retry/reason_count/twisted.internet.error.TimeoutError": 2,
+             "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 1}
+    assert health_checks(tally(article(n) for n in range(10)), stats, THRESHOLDS) == []
+    stats["downloader/response_status_count/503"] = 10  # six 503s were never recovered
+    assert health_checks(tally(article(n) for n in range(10)), stats, THRESHOLDS) == [
+        "HTTP error rate 15% (6 errors, 40 responses) > 10%"]

@@ -11,7 +11,8 @@ on the first run, not after a week of empty fields in the dataset:
 - layout drift: the share of article pages whose body was found only by a fallback layer (another
   selector than SITE.md's ``div.paragraph-list``, or JSON-LD ``articleBody``): the text is kept, but the
   run says the layout changed before the fallbacks stop working too;
-- HTTP errors: the share of responses that were 5xx, or requests that failed outright.
+- HTTP errors: the share of requests that failed for good (a 5xx or a download error that retrying did
+  not fix; a failure that a retry recovered is not the site failing us).
 
 Checks on articles only run when the run emitted at least ``NEWSCRAWL_HEALTH_MIN_ITEMS`` of them (a run
 that finds nothing new is healthy). A failed check is logged with its figures and listed in the stat
@@ -123,15 +124,36 @@ def health_checks(tally: RunTally, stats: dict, thresholds: Thresholds) -> list[
                           f"({fallback} of {article_pages}) > {thresholds.max_fallback_body_share:.0%}: "
                           "the article layout changed")
     responses = stats.get("response_received_count", 0)
-    errors = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/5")
-                 and isinstance(v, int))
-    exceptions = stats.get("downloader/exception_count", 0)
-    errors += exceptions
+    status_errors, exceptions = failed_requests(stats)
+    errors = status_errors + exceptions
     if responses + exceptions >= thresholds.min_items:
         if (share := _share(errors, responses + exceptions)) > thresholds.max_error_rate:
             failed.append(f"HTTP error rate {share:.0%} ({errors} errors, {responses} responses) "
                           f"> {thresholds.max_error_rate:.0%}")
     return failed
+
+
+def failed_requests(stats: dict) -> tuple[int, int]:
+    """Requests that failed for good: (5xx responses, download errors) that retrying did not fix.
+
+    Scrapy counts every attempt: a 503 that a retry recovered is in ``downloader/response_status_count/503``
+    and in ``retry/reason_count/503 Service Unavailable``; a timeout that a retry recovered is in
+    ``downloader/exception_count`` and in ``retry/reason_count/<exception>``. Each retry stands for one
+    failure that was retried, so what remains once they are subtracted failed for good (the last attempt
+    of a request that ran out of retries has no retry of its own). ``IgnoreRequest`` (robots.txt, offsite)
+    is a decision of ours, not a failure of the site.
+    """
+    def total(prefix: str) -> int:
+        return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+    retried_status = sum(v for k, v in stats.items() if k.startswith("retry/reason_count/")
+                         and k.removeprefix("retry/reason_count/")[:1].isdigit() and isinstance(v, int))
+    retried_exceptions = total("retry/reason_count/") - retried_status
+    status_errors = total("downloader/response_status_count/5") - retried_status
+    exceptions = (stats.get("downloader/exception_count", 0)
+                  - stats.get("downloader/exception_type_count/scrapy.exceptions.IgnoreRequest", 0)
+                  - retried_exceptions)
+    return max(status_errors, 0), max(exceptions, 0)
 
 
 class CrawlHealth:

@@ -22,7 +22,7 @@ from parsel import Selector
 
 from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url
-from newscrawl.text.arabic import clean_text
+from newscrawl.text.arabic import clean_text, match_key
 from newscrawl.text.blocks import Block, Link
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,10 @@ BODY_SELECTORS = (
     "div.details",
     "div#NewsStory",
 )
+# A page the CMS answered with status 200 instead of the article: ASP.NET's error screen or the site's own
+# error message, matched on the match key (no hamza, tanween or case) of the title and the first headings.
+# A page with a NewsArticle JSON-LD or a publication date is an article, whatever its headline says.
+ERROR_PAGE_TEXT = re.compile(r"server error in '/' application|\bruntime error\b|^(?:عذرا|عفوا)\W*حدث خطا")
 LISTING_CARD_LINKS = "div.item-card a[href]"
 SIDEBAR_LINKS = "div.news-list div.item-li a[href]"
 
@@ -413,6 +417,13 @@ class ArticlePage:
                 raw = value
         words = [w.strip() for w in re.split(r"[,،]", raw) if w.strip()]
         return words
+
+    def is_error_page(self) -> bool:
+        """The CMS's error page, served with status 200 where the article should be (ERROR_PAGE_TEXT)."""
+        if self.jsonld or self.sel.css("time, meta[property='article:published_time']"):
+            return False
+        texts = [self.sel.css("title::text").get() or "", *(text_of(h) for h in self.sel.css("h1, h2")[:3])]
+        return any(ERROR_PAGE_TEXT.search(match_key(text)) for text in texts)
 
     # -- the item ------------------------------------------------------------------------------------
     def to_item(self, crawled_at: str, listing_dates: Iterable[str] = ()) -> Article | None:

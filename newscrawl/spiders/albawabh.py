@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
 from newscrawl.arguments import SpiderArguments
@@ -161,17 +162,24 @@ class AlbawabhSpider(scrapy.Spider):
             self.logger.warning("dropped %s: not an HTML page (%s)", response.url,
                                 response.headers.get("Content-Type", b"").decode("latin-1"))
             return
+        if "partial" in response.flags:  # no Content-Length, ended by the server closing: maybe cut short
+            yield from self._retry_or_drop(response, "partial_body", "the body may be cut short")
+            return
         crawled_at = datetime.now(UTC).replace(microsecond=0).isoformat()
         listing_dates = [response.meta["listing_date"]] if response.meta.get("listing_date") else []
         page = ArticlePage(response.selector, response.url, self.site)
         try:
-            item = page.to_item(crawled_at, listing_dates)
+            error_page = page.is_error_page()
+            item = None if error_page else page.to_item(crawled_at, listing_dates)
         except Exception:  # a page that breaks extraction must not stop the crawl
             self._count("newscrawl/dropped/extract_error")
             self.logger.exception("extraction failed on %s", response.url)
             return
         finally:
             self._merge(page.events)
+        if error_page:  # a CMS failure, often transient: worth the retries of a 5xx
+            yield from self._retry_or_drop(response, "error_page", "the site answered an error page")
+            return
         if item is None:
             self._count("newscrawl/dropped/not_article")
             self.logger.warning("dropped %s: no article id on the page", response.url)
@@ -182,6 +190,16 @@ class AlbawabhSpider(scrapy.Spider):
                 if request := self._article_request(link.article_id, response.url):
                     yield request
         yield item
+
+    def _retry_or_drop(self, response: Response, reason: str, why: str) -> Iterator[scrapy.Request]:
+        """Retry a response not worth parsing (RETRY_TIMES, like a 5xx); drop it, counted, once they ran out."""
+        retry = get_retry_request(response.request, spider=self, reason=reason, stats_base_key="newscrawl/retry")
+        if retry is not None:
+            yield retry
+            return
+        self._count(f"newscrawl/dropped/{reason}")
+        self.logger.warning("dropped %s: %s (%s), retried %d times", response.url, why, reason,
+                            self.crawler.settings.getint("RETRY_TIMES"))
 
     # -- stats ----------------------------------------------------------------------------------------
     def _count(self, key: str, count: int = 1) -> None:

@@ -3,12 +3,18 @@
 Command line (serves until killed)::
 
     python -m tests.site.server --port 8000 [--host 127.0.0.1] [--verbose]
+    python -m tests.site.server --faults standard [--faults flaky:/4911318] [--stall-seconds 35]
+    python -m tests.site.server --mutate layout [--delay 0.2]
 
-prints ``serving http://127.0.0.1:8000`` once the socket listens.
+prints ``serving http://127.0.0.1:8000`` once the socket listens (and, with faults, one line per fault).
 
 From Python (pytest fixtures)::
 
     server, thread, base_url = serve()          # port 0: a free port
+    server, thread, base_url = serve(faults="standard", offsite_base="http://127.0.0.2:8001")
+    server, thread, base_url = serve(faults=["flaky:/4912702", "stall:/4911955"], stall_seconds=3)
+    server, thread, base_url = serve(mutate="layout")     # a copy whose article layout changed
+    server, thread, base_url = serve(delay=0.2)           # every answer 0.2 s late (stop/resume tests)
     ...
     server.hits                                  # {"/4912345": 1, "/category/72?page=2": 1, ...}
     server.shutdown(); server.server_close()
@@ -37,9 +43,13 @@ form (``GET http://127.0.0.1:8000/4912345``, as a proxy would send) are accepted
 to the canonical site (``https://www.albawabhnews.com/...``); mapping those onto the copy is the
 crawler's job, not the server's.
 
-Every request (GET or HEAD, any status) increments ``server.hits[target]``, where ``target`` is the
-request path with its query string exactly as sent (``/category/72`` and ``/category/72?page=1`` are
-two keys). ``/__hits`` itself is not counted.
+Every request (GET or HEAD, any status, faults included) increments ``server.hits[target]``, where
+``target`` is the request path with its query string exactly as sent (``/category/72`` and
+``/category/72?page=1`` are two keys). ``/__hits`` itself is not counted.
+
+Faults (``faults=``), mutations (``mutate=``) and the per-request ``delay`` are described in
+README.md ("Fault injection", "Layout mutations"); :data:`FAULT_KINDS` and :data:`PRESETS` are the
+reference. Without them the server answers exactly the pages under ``pages/``.
 """
 
 from __future__ import annotations
@@ -47,10 +57,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import socket
+import struct
 import sys
 import threading
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -74,27 +88,184 @@ ARTICLE_PATH = re.compile(r"^/(\d{6,})$")
 LISTING_PATH = re.compile(r"^/(category|tag)/(\d+)$")
 DIGITS = re.compile(r"^\d+$")
 
+# -- fault injection --------------------------------------------------------------------------------
+
+#: Every fault kind, what the server does, and on which requests. ``<path>`` is a request target as
+#: in ``hits`` (``/4912702``, ``/category/72?page=2``); a rule whose target has no query string also
+#: matches that path with any query string (``/4999003?loop=2``).
+FAULT_KINDS = {
+    "flaky": "503 Service Unavailable on the first 2 requests, then the page",
+    "stall": "the first request sleeps `stall_seconds` (longer than the crawl's DOWNLOAD_TIMEOUT) before "
+             "answering, later ones get the page at once",
+    "truncate": "the first request gets the whole page's Content-Length but the page only up to the middle "
+                "of its article body, then the connection closes; later ones get the page",
+    "truncate_chunked": "the first request gets a chunked body cut in the middle of the article body, without "
+                        "its last chunk (the connection closes); later ones get the page",
+    "truncate_unsized": "the first request gets the page without Content-Length (HTTP/1.0-style, ended by "
+                        "closing the connection), cut in the middle of the article body; later ones get the page",
+    "reset": "the first request: the connection closes before any answer; later ones get the page",
+    "cms_error": "always 200 with an ASP.NET-style CMS error page (`Server Error in '/' Application.`, "
+                 "`عذراً، حدث خطأ`), no article markup",
+    "cms_error_once": "the first request gets the `cms_error` page with status 200 (a transient CMS failure), "
+                      "later ones get the page",
+    "error_page": "always 200 with the site's own chrome around an error message (a soft error page)",
+    "cms_error_template": "always 200 with the article template holding an error message in its body "
+                          "(no date, no JSON-LD): an error the template rendered",
+    "redirect_loop": "always 302 to the same path with `?loop=N+1`: an endless chain of new URLs",
+    "redirect_cycle": "302 A -> A?via=b -> A: a two-step cycle back to the first URL",
+    "huge": "always 200 with `Content-Length` 10 MiB and a 10 MiB body",
+    "huge_unsized": "always 200 with a 10 MiB body and no `Content-Length` (read until the server closes)",
+    "offsite_redirect": "always 302 to the same path on `offsite_base` (another host)",
+    "disallowed_redirect": "always 302 to `/admin/login?next=<path>` (robots.txt disallows /admin/)",
+    "robots_disallowed": "robots.txt disallows the path; the path itself answers a stub article page",
+    "status": "`status=NNN:<path>`: always that HTTP status with the site's error page",
+}
+FIRST_ONLY = frozenset({"stall", "truncate", "truncate_chunked", "truncate_unsized", "reset", "cms_error_once"})
+FLAKY_FAILURES = 2
+HUGE_BYTES = 10 * 1024 * 1024
+DEFAULT_STALL_SECONDS = 5.0
+DEFAULT_OFFSITE_BASE = "http://offsite.invalid"  # .invalid never resolves (RFC 2606)
+
+#: Named presets. "standard": one of each fault of the issue, on real articles where the crawl must
+#: still emit the article, on new ids (49990xx, not on the copy) where it must emit nothing. "security":
+#: what must never be fetched or must be cut off. "all": both, plus the variants. A fault on a path the
+#: copy does not have is linked from a card on the home page, so a crawl meets it.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "standard": (
+        "flaky:/4912702",            # real article: retried, emitted
+        "stall:/4911955",            # real article: timed out once, retried, emitted
+        "truncate:/4912010",         # real article: data loss once, retried, emitted
+        "cms_error:/4999001",        # new id: a 200 error page, dropped with a counted reason
+        "redirect_loop:/4999003",    # new id: ends at REDIRECT_MAX_TIMES, no item
+        "huge:/4999005",             # new id: cut off at DOWNLOAD_MAXSIZE, no item
+        "offsite_redirect:/4999007",  # new id: the redirect to another host is never followed
+    ),
+    "security": (
+        "offsite_redirect:/4999007",
+        "disallowed_redirect:/4999008",   # a redirect into /admin/ (robots-disallowed) is never followed
+        "robots_disallowed:/4999009",     # an article link that robots.txt disallows is never fetched
+        "robots_disallowed:/category/555",  # a section link that robots.txt disallows is never fetched
+        "huge:/4999005",
+        "huge_unsized:/4999006",
+    ),
+}
+PRESETS["all"] = tuple(dict.fromkeys((
+    *PRESETS["standard"],
+    *PRESETS["security"],
+    "flaky:/category/72?page=2",   # a listing page: retried, its cards still reached
+    "reset:/4910990",              # real article: connection lost once, retried, emitted
+    "truncate_chunked:/4911502",   # real article: chunked body cut once, retried, emitted
+    "error_page:/4999002",         # new id: the site's chrome around an error message
+    "redirect_cycle:/4999004",     # new id: A -> B -> A
+)))
+
+#: Titles of the cards injected on the home page for new ids (what a reader would click).
+INJECTED_TITLES = {
+    "cms_error": "عاجل: تفاصيل جديدة في قضية الساعة",
+    "error_page": "بالفيديو.. لحظة وصول الوفد المصري",
+    "cms_error_template": "ننشر نص القرار الوزاري الجديد",
+    "redirect_loop": "تعرف على أسعار الذهب اليوم",
+    "redirect_cycle": "أسعار العملات مقابل الجنيه",
+    "huge": "ألبوم صور: مهرجان القاهرة السينمائي",
+    "huge_unsized": "ملف خاص: حصاد العام",
+    "offsite_redirect": "اقرأ الخبر كاملاً على موقع شريك",
+    "disallowed_redirect": "خدمة المشتركين",
+    "robots_disallowed": "خبر محجوب عن محركات البحث",
+}
+
+
+class FaultSpecError(ValueError):
+    """A fault specification that names no known kind or preset."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    kind: str
+    target: str
+    status: int | None = None  # for kind "status"
+
+    def __str__(self) -> str:
+        return f"status={self.status}:{self.target}" if self.kind == "status" else f"{self.kind}:{self.target}"
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
+
+
+def parse_faults(spec: str | Mapping[str, int | str] | Iterable[str] | None) -> list[Fault]:
+    """Faults from a preset name (``"standard"``), ``"kind:/path"`` strings (comma-separated or a list),
+    or a mapping ``{target: status}`` / ``{target: kind}``. Raises :class:`FaultSpecError`."""
+    if spec is None:
+        return []
+    if isinstance(spec, Mapping):
+        faults = []
+        for target, value in spec.items():
+            if isinstance(value, int):
+                faults.append(Fault("status", target, int(value)))
+            else:
+                faults.extend(parse_faults(f"{value}:{target}"))
+        return faults
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    faults: list[Fault] = []
+    for raw in items:
+        raw = raw.strip()
+        if not raw:
+            continue
+        if raw in PRESETS:
+            faults.extend(parse_faults(list(PRESETS[raw])))
+            continue
+        kind, sep, target = raw.partition(":")
+        status = None
+        if kind.startswith("status="):
+            kind, status = "status", kind.removeprefix("status=")
+            if not status.isdigit():
+                raise FaultSpecError(f"fault {raw!r}: status=NNN:/path needs a numeric status")
+            status = int(status)
+        if not sep or kind not in FAULT_KINDS or not target.startswith("/"):
+            raise FaultSpecError(f"fault {raw!r}: expected a preset ({', '.join(PRESETS)}) or kind:/path with a "
+                                 f"kind among {', '.join(FAULT_KINDS)}")
+        faults.append(Fault(kind, target, status))
+    return list(dict.fromkeys(faults))
+
+
+#: Layout mutations of article pages (and print views): the class renamed on the body container, and
+#: whether every JSON-LD block is removed.
+MUTATIONS: dict[str, tuple[str | None, bool]] = {
+    "layout": ("article-text", True),             # a class none of the crawler's selectors knows
+    "layout-fallback": ("article-body", True),    # a class the crawler knows only as a fallback
+    "no-jsonld": (None, True),                    # JSON-LD removed, the body class kept
+}
+JSONLD_BLOCK = re.compile(r"<script type=\"application/ld\+json\">.*?</script>\s*", re.DOTALL)
+
 
 class SiteServer(ThreadingHTTPServer):
     """A threaded HTTP server over ``pages/`` that counts the requests it answers.
 
-    ``faults`` is the extension point for fault injection. Today it maps a request target (the same
-    key as ``hits``, e.g. ``"/4912345"`` or ``"/category/72?page=2"``) to an HTTP status that the server
-    answers instead of the page (e.g. ``{"/4911873": 503}``), every time. A later fault-injection mode
-    is meant to grow here without touching the URL routing: a sequence per target (fail the first N
-    requests, then serve the page: retries), delays (timeouts), truncated or mis-declared bodies
-    (wrong charset, bad Content-Length), redirects (http -> https, no-www -> www) and connection
-    resets. Keep every fault keyed by request target so tests can read ``hits`` against it.
+    ``faults``: see :func:`parse_faults` and :data:`FAULT_KINDS`; every fault is keyed by request target,
+    like ``hits``, so tests can read ``hits`` against it. ``delay``: seconds to wait before every answer.
+    ``mutate``: a key of :data:`MUTATIONS`, applied to article pages as they are served.
+    ``stall_seconds``: how long a ``stall`` fault holds its first answer. ``offsite_base``: where
+    ``offsite_redirect`` points and where the links to "another domain" injected with faults go.
     """
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, faults: Mapping[str, int] | None = None, verbose: bool = False):
+    def __init__(self, address, faults=None, verbose: bool = False, *, delay: float = 0.0,
+                 mutate: str | None = None, stall_seconds: float = DEFAULT_STALL_SECONDS,
+                 offsite_base: str | None = None):
+        if mutate is not None and mutate not in MUTATIONS:
+            raise ValueError(f"mutate={mutate!r}: expected one of {', '.join(MUTATIONS)}")
+        self.fault_list = parse_faults(faults)
         super().__init__(address, SiteHandler)
-        self.faults = dict(faults or {})
+        self.faults = {fault.target: fault for fault in self.fault_list}
         self.verbose = verbose
+        self.delay = float(delay)
+        self.mutate = mutate
+        self.stall_seconds = float(stall_seconds)
+        self.offsite_base = (offsite_base or DEFAULT_OFFSITE_BASE).rstrip("/")
         self._hits: Counter[str] = Counter()
+        self._fault_hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
 
     @property
@@ -110,11 +281,32 @@ class SiteServer(ThreadingHTTPServer):
     def reset_hits(self) -> None:
         with self._hits_lock:
             self._hits.clear()
+            self._fault_hits.clear()
 
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+    # -- faults ------------------------------------------------------------------------------------
+    def fault_for(self, target: str) -> tuple[Fault, int] | None:
+        """The fault that applies to ``target`` and how many requests it has met, this one included."""
+        fault = self.faults.get(target) or self.faults.get(urlsplit(target).path)
+        if fault is None:
+            return None
+        with self._hits_lock:
+            self._fault_hits[fault.target] += 1
+            return fault, self._fault_hits[fault.target]
+
+    def new_pages(self) -> list[Fault]:
+        """Faults on paths the copy does not have: linked from the home page so a crawl meets them."""
+        return [f for f in self.fault_list if f.kind != "status" and resolve(f.target) is None]
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that gave up (timeout, size cap) leaves a broken pipe behind: expected with faults.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class SiteHandler(BaseHTTPRequestHandler):
@@ -151,29 +343,279 @@ class SiteHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, "application/json; charset=utf-8", body, send_body)
             return
         self.server.count(target)
-        fault = self.server.faults.get(target)
-        if fault is not None:
-            self._send(HTTPStatus(fault), HTML, self._read("404.html"), send_body)
+        if self.server.delay:
+            time.sleep(self.server.delay)
+        found = self.server.fault_for(target)
+        if found is not None and self._inject(*found, target=target, send_body=send_body):
             return
         resolved = resolve(target)
         if resolved is None:
             self._send(HTTPStatus.NOT_FOUND, HTML, self._read("404.html"), send_body)
             return
         relpath, content_type = resolved
-        self._send(HTTPStatus.OK, content_type, self._read(relpath), send_body)
+        self._send(HTTPStatus.OK, content_type, self._page(relpath), send_body)
+
+    def _page(self, relpath: str) -> bytes:
+        """A page as served: with the fault mode's extra links, robots rules, or the layout mutation."""
+        body = self._read(relpath)
+        server = self.server
+        if relpath == "home.html" and any(fault.kind != "status" for fault in server.fault_list):
+            body = body.replace(b'<div class="col-main">', b'<div class="col-main">\n' + self._injected_block(), 1)
+        elif relpath == "robots.txt":
+            extra = "".join(f"Disallow: {f.target}\n" for f in server.fault_list if f.kind == "robots_disallowed")
+            body = body.replace(b"Disallow: /admin/\n", b"Disallow: /admin/\n" + extra.encode(), 1)
+        elif server.mutate and relpath.startswith(("articles/", "print/")):
+            body = mutate_article(body, server.mutate)
+        return body
+
+    def _injected_block(self) -> bytes:
+        """Cards for the fault pages, and links that must never be followed: another domain, robots."""
+        cards = [(f.target, INJECTED_TITLES.get(f.kind, f.kind)) for f in self.server.new_pages()]
+        offsite = self.server.offsite_base
+        cards += [(f"{offsite}/4999010", "خبر على موقع آخر"), (f"{offsite}/category/72", "قسم على موقع آخر")]
+        html = ['<section class="home-block"><div class="block-title"><h2>ملفات خاصة</h2></div><div class="cont">']
+        for href, title in cards:
+            html.append(f'<div class="item-card"><a href="{href}"><div class="txt-cont"><h3>{title}</h3>'
+                        '<span class="date">23/11/2023 10:00 ص</span></div></a></div>')
+        html.append("</div>")
+        links = [(f"{offsite}/", "موقع شريك"), ("/admin/", "لوحة التحكم"), ("/search/term?w=مصر", "بحث"),
+                 (f"{offsite}/rss.xml", "RSS")]
+        html.append('<div class="partners">' + " ".join(f'<a href="{h}">{t}</a>' for h, t in links) + "</div>")
+        html.append("</section>\n")
+        return "".join(html).encode("utf-8")
+
+    # -- faults ----------------------------------------------------------------------------------------
+    def _inject(self, fault: Fault, nth: int, *, target: str, send_body: bool) -> bool:
+        """Answer ``target`` with ``fault`` (its ``nth`` request): True when answered, False to serve the page."""
+        kind, path = fault.kind, urlsplit(target).path
+        if kind == "status":
+            self._send(HTTPStatus(fault.status), HTML, self._read("404.html"), send_body)
+        elif kind == "flaky":
+            if nth > FLAKY_FAILURES:
+                return False
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, HTML, SERVICE_UNAVAILABLE_PAGE, send_body)
+        elif kind in FIRST_ONLY and nth > 1:
+            return False
+        elif kind == "stall":
+            time.sleep(self.server.stall_seconds)
+            self.close_connection = True
+            return False  # the page, long after the client gave up
+        elif kind == "truncate":
+            body = self._page_or_stub(target)
+            self._send_head(HTTPStatus.OK, HTML, {"Content-Length": str(len(body))})
+            if send_body:
+                self._write(body[: cut_point(body)])
+            self._drop_connection()
+        elif kind == "truncate_chunked":
+            body = self._page_or_stub(target)
+            self._send_head(HTTPStatus.OK, HTML, {"Transfer-Encoding": "chunked"})
+            if send_body:
+                part = body[: cut_point(body)]
+                self._write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            self._drop_connection()
+        elif kind == "truncate_unsized":
+            body = self._page_or_stub(target)
+            self._send_head(HTTPStatus.OK, HTML, {"Connection": "close"})
+            if send_body:
+                self._write(body[: cut_point(body)])
+            self._drop_connection()
+        elif kind == "reset":
+            self._drop_connection(reset=True)
+        elif kind in ("cms_error", "cms_error_once"):
+            self._send(HTTPStatus.OK, HTML, CMS_ERROR_PAGE, send_body)
+        elif kind == "error_page":
+            self._send(HTTPStatus.OK, HTML, soft_error_page(), send_body)
+        elif kind == "cms_error_template":
+            self._send(HTTPStatus.OK, HTML, error_in_template_page(path), send_body)
+        elif kind == "redirect_loop":
+            hop = parse_qs(urlsplit(target).query).get("loop", ["0"])[0]
+            hop = int(hop) if hop.isdigit() else 0
+            self._redirect(f"{path}?loop={hop + 1}", send_body)
+        elif kind == "redirect_cycle":
+            self._redirect(path if "via=b" in urlsplit(target).query else f"{path}?via=b", send_body)
+        elif kind in ("huge", "huge_unsized"):
+            self._send_huge(sized=kind == "huge", send_body=send_body)
+        elif kind == "offsite_redirect":
+            self._redirect(f"{self.server.offsite_base}{target}", send_body)
+        elif kind == "disallowed_redirect":
+            self._redirect(f"/admin/login?next={path}", send_body)
+        elif kind == "robots_disallowed":
+            if ARTICLE_PATH.match(path):
+                self._send(HTTPStatus.OK, HTML, stub_article_page(path.strip("/")), send_body)
+            else:
+                return False
+        else:  # pragma: no cover - FAULT_KINDS and this method list the same kinds
+            raise AssertionError(kind)
+        return True
+
+    def _page_or_stub(self, target: str) -> bytes:
+        resolved = resolve(target)
+        if resolved is not None:
+            return self._page(resolved[0])
+        return stub_article_page(urlsplit(target).path.strip("/"))
+
+    def _redirect(self, location: str, send_body: bool) -> None:
+        body = f'<html><body>Object moved to <a href="{location}">here</a>.</body></html>'.encode()
+        self._send(HTTPStatus.FOUND, HTML, body, send_body, headers={"Location": location})
+
+    def _send_huge(self, *, sized: bool, send_body: bool) -> None:
+        headers = {"Content-Length": str(HUGE_BYTES)} if sized else {"Connection": "close"}
+        self._send_head(HTTPStatus.OK, HTML, headers)
+        if not sized:
+            self.close_connection = True
+        if not send_body:
+            return
+        head = b"<!DOCTYPE html><html lang=\"ar\"><head><title>album</title></head><body><div class=\"gallery\">"
+        chunk = (b"<p>" + "صورة ".encode() * 200 + b"</p>\n")
+        sent = self._write(head)
+        while sent < HUGE_BYTES:
+            piece = chunk[: HUGE_BYTES - sent]
+            if not self._write(piece):
+                self.close_connection = True
+                return
+            sent += len(piece)
+
+    def _drop_connection(self, reset: bool = False) -> None:
+        """Close the connection now (after whatever was written); ``reset``: with a TCP RST."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            if reset:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _write(self, data: bytes) -> int:
+        """Write ``data``; 0 when the client has gone (a timeout or a size cap on its side)."""
+        try:
+            self.wfile.write(data)
+            return len(data)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True
+            return 0
 
     @staticmethod
     def _read(relpath: str) -> bytes:
         return (PAGES / relpath).read_bytes()
 
-    def _send(self, status: HTTPStatus, content_type: str, body: bytes, send_body: bool) -> None:
+    def _send_head(self, status: HTTPStatus, content_type: str, headers: Mapping[str, str]) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("X-Powered-By", "ASP.NET")
         self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes, send_body: bool,
+              headers: Mapping[str, str] | None = None) -> None:
+        try:
+            self._send_head(status, content_type, {"Content-Length": str(len(body)), **(headers or {})})
+            if send_body:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True  # the client gave up waiting (a stall fault)
+
+
+# -- pages the faults serve -----------------------------------------------------------------------------
+
+SERVICE_UNAVAILABLE_PAGE = (
+    "<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>"
+    "<h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></body></html>"
+).encode()
+
+#: What the site's ASP.NET CMS shows on an unhandled exception when custom errors are half-configured:
+#: served with status 200, no article markup at all.
+CMS_ERROR_PAGE = """<!DOCTYPE html>
+<html dir="rtl" lang="ar">
+<head>
+<meta charset="utf-8">
+<title>عذراً، حدث خطأ - Runtime Error</title>
+<style>body{font-family:Verdana;background:#fff} .err{background:#ffffcc;border:1px solid #ccc;padding:8px}</style>
+</head>
+<body>
+<h1>عذراً، حدث خطأ</h1>
+<p>حدث خطأ أثناء معالجة طلبك. برجاء المحاولة مرة أخرى لاحقاً.</p>
+<div class="err" dir="ltr">
+<span><h2>Server Error in '/' Application.</h2><h3><i>Runtime Error</i></h3></span>
+<b>Description:</b> An application error occurred on the server. The current custom error settings for this
+application prevent the details of the application error from being viewed remotely (for security reasons).
+<br><br>
+<b>Details:</b> To enable the details of this specific error message to be viewable on remote machines, please
+create a &lt;customErrors&gt; tag within a "web.config" configuration file.
+<pre>System.Data.SqlClient.SqlException (0x80131904): Timeout expired.
+   at Bawaba.Cms.NewsRepository.GetById(Int32 id)
+   at Bawaba.Web.NewsDetails.Page_Load(Object sender, EventArgs e)</pre>
+<hr><b>Version Information:</b> Microsoft .NET Framework Version:4.0.30319; ASP.NET Version:4.8.4645.0
+</div>
+</body>
+</html>
+""".encode()
+
+ERROR_TITLE = "عذراً، حدث خطأ"
+ERROR_TEXT = "حدث خطأ أثناء تحميل الصفحة، برجاء المحاولة مرة أخرى لاحقاً."
+#: The head tags that describe an article (an error page has none of them).
+ARTICLE_HEAD_TAGS = re.compile(
+    r'<(?:meta (?:name|property)="(?:description|keywords|og:(?:title|description|url|image)|'
+    r'twitter:(?:title|description|image)|article:[a-z_]+)"|link rel="canonical")[^>]*>\n?')
+#: The NewsArticle JSON-LD block of an article page (the site-wide Organization block stays).
+JSONLD_NEWS = re.compile(r"<script type=\"application/ld\+json\">(?:(?!</script>).)*NewsArticle.*?</script>\s*",
+                         re.DOTALL)
+
+
+def cut_point(body: bytes) -> int:
+    """Where a truncated transfer stops: inside the article body when the page has one, else halfway."""
+    start, end = body.find(b'<div class="paragraph-list">'), body.find(b"</article>")
+    if 0 <= start < end:
+        return (start + end) // 2
+    return len(body) // 2
+
+
+def soft_error_page() -> bytes:
+    """The site's 404 page turned into a generic error message (its chrome, sidebar and menus kept)."""
+    page = (PAGES / "404.html").read_text(encoding="utf-8")
+    page = page.replace("<title>الصفحة غير موجودة - البوابة نيوز</title>",
+                        f"<title>{ERROR_TITLE} - البوابة نيوز</title>")
+    page = page.replace("<h1>404</h1>", f"<h1>{ERROR_TITLE}</h1>")
+    page = page.replace("عفوًا، الصفحة التي تبحث عنها غير موجودة أو ربما تم حذفها.", ERROR_TEXT)
+    return page.encode("utf-8")
+
+
+def error_in_template_page(path: str) -> bytes:
+    """An article page whose template rendered an error instead of the story: h1 and body hold the error,
+    no date, no byline, no JSON-LD NewsArticle."""
+    page = (PAGES / "articles" / "4912188.html").read_text(encoding="utf-8")
+    start, end = page.index('<article class="cont"'), page.index("</article>") + len("</article>")
+    article = (f'<article class="cont" id="article-{path.strip("/")}">\n<h1>{ERROR_TITLE}</h1>\n'
+               f'<div class="paragraph-list">\n<p>{ERROR_TEXT}</p>\n'
+               "<p dir=\"ltr\">Server Error in '/' Application. Object reference not set to an instance of an "
+               "object.</p>\n</div>\n</article>")
+    page = page[:start] + article + page[end:]
+    page = re.sub(r"<title>.*?</title>", f"<title>{ERROR_TITLE} - البوابة نيوز</title>", page, count=1)
+    page = ARTICLE_HEAD_TAGS.sub("", page)
+    return JSONLD_NEWS.sub("", page).encode("utf-8")
+
+
+
+def stub_article_page(article_id: str) -> bytes:
+    """A small, complete article page for an id the copy does not have (served only by faults)."""
+    return f"""<!DOCTYPE html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>خبر رقم {article_id} - البوابة نيوز</title></head>
+<body><article class="cont"><h1>خبر رقم {article_id}</h1><div class="writer">البوابة نيوز</div>
+<div class="publish"><time datetime="2023-11-23T10:00:00">الخميس 23/نوفمبر/2023 - 10:00 ص</time></div>
+<div class="paragraph-list"><p>هذه صفحة لا ينبغي أن يجلبها الزاحف.</p></div></article></body></html>
+""".encode()
+
+
+def mutate_article(body: bytes, mutation: str) -> bytes:
+    """An article page after a layout change: the body class renamed and/or JSON-LD removed."""
+    body_class, drop_jsonld = MUTATIONS[mutation]
+    page = body.decode("utf-8")
+    if body_class:
+        page = page.replace("paragraph-list", body_class)
+    if drop_jsonld:
+        page = JSONLD_BLOCK.sub("", page)
+    return page.encode("utf-8")
 
 
 def _page_number(query: dict[str, list[str]]) -> int | None:
@@ -222,13 +664,15 @@ def resolve(target: str) -> tuple[str, str] | None:
     return None
 
 
-def serve(port: int = 0, host: str = "127.0.0.1", faults: Mapping[str, int] | None = None, verbose: bool = False):
+def serve(port: int = 0, host: str = "127.0.0.1", faults=None, verbose: bool = False, *, delay: float = 0.0,
+          mutate: str | None = None, stall_seconds: float = DEFAULT_STALL_SECONDS, offsite_base: str | None = None):
     """Start the server in a daemon thread: returns ``(server, thread, base_url)``.
 
     ``port=0`` picks a free port. Stop it with ``server.shutdown(); server.server_close()``. See
-    :class:`SiteServer` for ``faults``.
+    :class:`SiteServer` for ``faults``, ``delay``, ``mutate``, ``stall_seconds`` and ``offsite_base``.
     """
-    server = SiteServer((host, port), faults=faults, verbose=verbose)
+    server = SiteServer((host, port), faults=faults, verbose=verbose, delay=delay, mutate=mutate,
+                        stall_seconds=stall_seconds, offsite_base=offsite_base)
     thread = threading.Thread(target=server.serve_forever, name="albawabh-site", daemon=True)
     thread.start()
     return server, thread, server.base_url
@@ -239,9 +683,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--faults", action="append", metavar="SPEC",
+                        help=f"a preset ({', '.join(PRESETS)}) or kind:/path, comma-separated, repeatable; "
+                             f"kinds: {', '.join(FAULT_KINDS)}")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before every answer")
+    parser.add_argument("--mutate", choices=sorted(MUTATIONS), help="serve article pages with a changed layout")
+    parser.add_argument("--stall-seconds", type=float, default=DEFAULT_STALL_SECONDS,
+                        help="how long a stall fault holds its first answer (set it above DOWNLOAD_TIMEOUT)")
+    parser.add_argument("--offsite-base", help=f"where offsite links and redirects point (default "
+                                               f"{DEFAULT_OFFSITE_BASE})")
     args = parser.parse_args(argv)
-    server = SiteServer((args.host, args.port), verbose=args.verbose)
+    try:
+        server = SiteServer((args.host, args.port), faults=",".join(args.faults or []) or None, verbose=args.verbose,
+                            delay=args.delay, mutate=args.mutate, stall_seconds=args.stall_seconds,
+                            offsite_base=args.offsite_base)
+    except (FaultSpecError, ValueError) as exc:
+        parser.error(str(exc))
     print(f"serving {server.base_url}", flush=True)
+    for fault in server.fault_list:
+        print(f"fault {fault}: {FAULT_KINDS[fault.kind]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
