@@ -97,6 +97,16 @@ NEWSCRAWL_DATE_FLOOR = env_str("NEWSCRAWL_DATE_FLOOR", "2010-01-01")
 # none with "off". Committed only for articles whose feeds were stored.
 NEWSCRAWL_STATE = env_str("NEWSCRAWL_STATE", ".state/newscrawl.sqlite3")
 NEWSCRAWL_STOP_ON_SEEN = env_bool("NEWSCRAWL_STOP_ON_SEEN", True)  # stop paging at a page of seen articles
+
+# -- crawl health (newscrawl.extensions.health): a failed check makes the run exit 1 ------------------------
+NEWSCRAWL_HEALTH_ENABLED = env_bool("NEWSCRAWL_HEALTH_ENABLED", True)
+NEWSCRAWL_HEALTH_MIN_ITEMS = env_int("NEWSCRAWL_HEALTH_MIN_ITEMS", 5)  # fewer articles: item checks skipped
+NEWSCRAWL_HEALTH_MAX_DROP_RATE = env_float("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10)
+NEWSCRAWL_HEALTH_MAX_ERROR_RATE = env_float("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10)
+NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY = env_float("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", 0.10)
+# Minimum share of emitted articles with each field; -s 'NEWSCRAWL_HEALTH_COVERAGE={"author": 0.8}' changes one.
+NEWSCRAWL_HEALTH_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 0.95, "author": 0.90, "section": 0.90}
+
 EXTENSIONS = {
     "newscrawl.extensions.health.CrawlHealth": 500,
     "newscrawl.extensions.state.StateExtension": 510,

@@ -22,7 +22,7 @@ from tests.conftest import FAST, ROOT
 
 DOCKERFILE = ROOT / "Dockerfile"
 K8S = ROOT / "deploy" / "k8s"
-DOCS = ROOT / "docs" / "deployment.md"
+DOCS = ROOT / "README.md"
 SECRET_NAMES = re.compile(r"SECRET|PASSWORD|TOKEN|ACCESS_KEY", re.IGNORECASE)
 
 
