@@ -78,3 +78,9 @@ def test_listing_helpers():
     assert page_number("http://h/category/72?page=x") == 1
     assert listing_url("http://h/category/72?page=1") == "http://h/category/72"
     assert listing_url("http://h/category/72?page=2#top") == "http://h/category/72?page=2"
+
+
+def test_absurdly_long_ids_are_not_articles():
+    assert article_id_from_url("/" + "1" * 11) is None
+    assert article_id_from_url("/print.aspx?id=" + "1" * 11) is None
+    assert article_id_from_url("/1234567890") == "1234567890"

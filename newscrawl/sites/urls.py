@@ -20,7 +20,7 @@ SITE_HOST = "www.albawabhnews.com"
 SITE_HOSTS = frozenset({"albawabhnews.com", "www.albawabhnews.com", "m.albawabhnews.com"})
 DEFAULT_BASE_URL = f"https://{SITE_HOST}"
 
-ARTICLE_PATH = re.compile(r"/([0-9]{6,})/?")  # ASCII digits: \d would take ٤٩١٢٣٤٥ too
+ARTICLE_PATH = re.compile(r"/([0-9]{6,10})/?")  # ASCII digits (\d takes ٤٩١٢٣٤٥ too); ids are ~7 digits
 PRINT_PATH = re.compile(r"/print\.aspx", re.IGNORECASE)
 SECTION_PATH = re.compile(r"/category/([0-9]+)/?")
 
@@ -117,7 +117,7 @@ def article_id_from_url(url: str) -> str | None:
         return match.group(1)
     if PRINT_PATH.fullmatch(parts.path):
         for key, value in parse_qsl(parts.query):
-            if key.lower() == "id" and value.isascii() and value.isdigit() and len(value) >= 6:
+            if key.lower() == "id" and value.isascii() and value.isdigit() and 6 <= len(value) <= 10:
                 return value
     return None
 

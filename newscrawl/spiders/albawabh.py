@@ -8,6 +8,7 @@ print view of an article is the same article. What a page holds is read in ``new
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -28,7 +29,8 @@ def is_html(response: Response) -> bool:
         return False
     try:
         return response.selector.type != "json"
-    except Exception:  # an undecodable body
+    except Exception:  # an undecodable body: counted as not HTML by the caller
+        logging.getLogger(__name__).warning("cannot read %s as text", response.url, exc_info=True)
         return False
 
 

@@ -33,6 +33,10 @@ INVISIBLE_MARKS = frozenset(
 #: Control characters other than whitespace: never part of text, removed.
 CONTROL_CHARS = frozenset(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\f\v") | {"\x7f"}
 
+#: Lone UTF-16 surrogates (U+D800..U+DFFF). Not characters: a JSON ``"\\ud800"`` escape decodes to one,
+#: and a string holding one cannot be written as UTF-8 (the feed export fails). Removed from all text.
+SURROGATES = frozenset(chr(c) for c in range(0xD800, 0xE000))
+
 #: Space characters that become a plain space: no-break, thin, en/em and the other Unicode spaces.
 UNICODE_SPACES = frozenset(
     "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
@@ -70,7 +74,7 @@ KEY_LETTERS = {
 }
 
 _CLEAN_TABLE = str.maketrans(
-    {**{c: None for c in INVISIBLE_MARKS | CONTROL_CHARS}, **{c: " " for c in UNICODE_SPACES}}
+    {**{c: None for c in INVISIBLE_MARKS | CONTROL_CHARS | SURROGATES}, **{c: " " for c in UNICODE_SPACES}}
 )
 _METADATA_TABLE = str.maketrans({TATWEEL: None, **PERSIAN_TO_ARABIC})
 _PERSIAN_TABLE = str.maketrans(PERSIAN_TO_ARABIC)
@@ -95,8 +99,8 @@ def clean_text(text: str | None) -> str:
     """Body-level cleaning: one line of text with normalized spaces and no invisible marks.
 
     Unicode spaces become plain spaces, runs of whitespace collapse to one space, the ends are
-    stripped; direction marks, zero-width characters, BOMs, soft hyphens and control characters are
-    removed. Letters, digits (Arabic-Indic included) and diacritics are kept as written.
+    stripped; direction marks, zero-width characters, BOMs, soft hyphens, control characters and lone
+    surrogates are removed. Letters, digits (Arabic-Indic included) and diacritics are kept as written.
     """
     if not text:
         return ""
