@@ -73,14 +73,14 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
     updated = stats.get("newscrawl/state/updated", 0)
     new = stats.get("newscrawl/state/new", emitted - updated)
     skipped = stats.get("newscrawl/state/skipped", 0)
-    http_errors = sum(_sum(stats, f"downloader/response_status_count/{digit}")
-                      - _sum(stats, f"robotstxt/response_status_count/{digit}") for digit in "45")
+    not_found, server_errors = (_sum(stats, f"downloader/response_status_count/{digit}")
+                                - _sum(stats, f"robotstxt/response_status_count/{digit}") for digit in "45")
     listings, articles = stats.get("newscrawl/pages/listing", 0), stats.get("newscrawl/pages/article", 0)
     stored, failed = _sum(stats, "feedexport/success_count/"), feeds_failed(stats)
     local = ", ".join(stats.get("newscrawl/feeds/local") or []) or "none"
     lines = [
         f"run summary: pages {stats.get('response_received_count', 0)} (listings {listings}, articles {articles}),"
-        f" http errors {http_errors}",
+        f" http 4xx {not_found}, 5xx {server_errors} (retried or not)",
         f"run summary: articles emitted {emitted} (new {new}, updated {updated}),"
         f" skipped as already delivered {skipped}",
         "run summary: dropped " + (", ".join(f"{k} {v}" for k, v in drops.items()) or "none"),

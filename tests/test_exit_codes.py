@@ -64,7 +64,7 @@ def test_summary_names_pages_articles_drops_feeds_and_state():
              "newscrawl/state/committed": 0, "newscrawl/state/not_committed": 5}
     lines = summary_lines(stats, run_outcome(stats))
     assert lines == [
-        "run summary: pages 40 (listings 8, articles 23), http errors 4",
+        "run summary: pages 40 (listings 8, articles 23), http 4xx 2, 5xx 2 (retried or not)",
         "run summary: articles emitted 5 (new 3, updated 2), skipped as already delivered 18",
         "run summary: dropped duplicate 1, no_title 2",
         "run summary: feed files stored 2, failed 1; local copy /data/feeds/albawabh/2024-05-01T10-00-00+00-00.jsonl",
