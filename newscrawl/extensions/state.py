@@ -29,6 +29,7 @@ from scrapy.extensions import feedexport
 from w3lib.url import file_uri_to_path
 
 from newscrawl.outcome import feeds_failed
+from newscrawl.sites.urls import SITE_HOSTS
 from newscrawl.state import is_clean_run, open_store
 
 if TYPE_CHECKING:
@@ -107,7 +108,11 @@ class StateExtension:
 
     @classmethod
     def from_crawler(cls, crawler):
-        extension = cls(crawler, open_store(crawler.settings, crawler.spidercls.name))
+        namespace = crawler.spidercls.name
+        site = getattr(getattr(crawler, "spider", None), "site", None)
+        if site is not None and site.host not in SITE_HOSTS:  # a copy of the site keeps a state of its own
+            namespace = f"{namespace}@{site.base_url}"
+        extension = cls(crawler, open_store(crawler.settings, namespace))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.feed_slot_closed, signal=signals.feed_slot_closed)

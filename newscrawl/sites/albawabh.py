@@ -11,6 +11,7 @@ load saved pages directly.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 from parsel import Selector
 
 from newscrawl.items import SOURCE_NAME, Article
-from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url
+from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
 from newscrawl.text.arabic import clean_text, match_key
 from newscrawl.text.blocks import Block, Link
 
@@ -53,6 +54,8 @@ BODY_SELECTORS = (
 # error message, matched on the match key (no hamza, tanween or case) of the title and the first headings.
 # A page with a NewsArticle JSON-LD or a publication date is an article, whatever its headline says.
 ERROR_PAGE_TEXT = re.compile(r"server error in '/' application|\bruntime error\b|^(?:عذرا|عفوا)\W*حدث خطا")
+# "كتب: فلان" / "بقلم: فلان": the byline's label is not the author's name.
+BYLINE_LABEL = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد|كتبه)\s*[:：\-–]?\s+")
 LISTING_CARD_LINKS = "div.item-card a[href]"
 SIDEBAR_LINKS = "div.news-list div.item-li a[href]"
 
@@ -118,6 +121,8 @@ def clean(value: object) -> str | None:
     headline of direction marks alone falls through to the next layer."""
     if not isinstance(value, str):
         return None
+    if "&" in value:  # JSON-LD strings often carry HTML entities (&quot;); the parser decoded the rest
+        value = html.unescape(value)
     return clean_text(value) or None
 
 
@@ -185,7 +190,7 @@ class ArticlePage:
     def _read_jsonld(self) -> dict | None:
         for raw in self.sel.css("script[type='application/ld+json']::text").getall():
             try:
-                data = json.loads(raw)
+                data = json.loads(raw, strict=False)  # raw newlines/tabs inside strings are common
             except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 self.events["newscrawl/extract/jsonld/broken"] += 1
                 logger.info("broken JSON-LD block on %s", self.url)
@@ -242,6 +247,8 @@ class ArticlePage:
             ("meta", lambda: self.meta("article:section")),
             ("dom", self._breadcrumb_section),
             ("dom_link", self._section_link),
+            ("nav_active", lambda: next((t for a in self.sel.css(
+                "li.active > a[href*='/category/'], a.active[href*='/category/']") if (t := text_of(a))), None)),
         ))
 
     def _breadcrumb_section(self) -> str | None:
@@ -257,25 +264,26 @@ class ArticlePage:
         return None
 
     def author(self) -> str | None:
-        return self._first("author", (
+        author = self._first("author", (
             ("jsonld", _author_name(self.jsonld.get("author"))),
             ("meta", lambda: _not_url(self.meta("author", "article:author"))),
             ("dom", lambda: text_of(self.article.css("div.writer, .writer, .author, [rel='author']")[0])
              if self.article.css("div.writer, .writer, .author, [rel='author']") else None),
         ))
+        return BYLINE_LABEL.sub("", author) or author if author else None
 
     def date_candidates(self) -> dict[str, list[tuple[str, str]]]:
         """Every date string the page gives, per kind, most trusted source first."""
         published: list[tuple[str, str]] = []
         modified: list[tuple[str, str]] = []
-        for kind, key, out in (("published", "datePublished", published), ("modified", "dateModified", modified)):
+        for key, out in (("datePublished", published), ("dateModified", modified)):
             if value := clean(self.jsonld.get(key)):
                 out.append(("jsonld", value))
         if value := clean(self.meta("article:published_time", "og:published_time", "pubdate")):
             published.append(("meta", value))
         if value := clean(self.meta("article:modified_time", "og:updated_time")):
             modified.append(("meta", value))
-        time_nodes = self.article.css("div.publish time, time")
+        time_nodes = self.article.css("div.publish time") or self.article.css("time")
         if time_nodes:
             node = time_nodes[0]
             if value := clean(attr(node, "datetime")):
@@ -289,20 +297,14 @@ class ArticlePage:
             self._note(f"{kind}_date", found[0][0] if found else "missing")
         return {"published": published, "modified": modified}
 
-    def body_node(self) -> Selector | None:
-        for layer, css in enumerate(BODY_SELECTORS):
-            found = self.article.css(css) or self.sel.css(css)
-            if found:
-                self._note("body", "dom" if layer == 0 else "dom_fallback")
-                return found[0]
-        return None
-
     def body_blocks(self) -> list[Block]:
-        node = self.body_node()
-        if node is not None:
-            blocks = list(self._blocks(node))
-            if blocks:
-                return blocks
+        """The body as blocks: the first body container (``BODY_SELECTORS``, most specific first) that
+        holds any text, else JSON-LD ``articleBody``."""
+        for layer, css in enumerate(BODY_SELECTORS):
+            for node in self.article.css(css) or self.sel.css(css):
+                if blocks := list(self._blocks(node)):
+                    self._note("body", "dom" if layer == 0 else "dom_fallback")
+                    return blocks
         text = self.jsonld.get("articleBody")
         if isinstance(text, str) and text.strip():
             self._note("body", "jsonld")
@@ -314,6 +316,7 @@ class ArticlePage:
         """The body's children as blocks, in order: paragraphs, sub-headings and boxes. Wrappers are
         entered ``MAX_WRAPPER_DEPTH`` deep at most; deeper, a wrapper is one block."""
         loose: list[str] = []
+        loose_links: list[Link] = []
         for child in container.xpath("./node()"):
             root = child.root
             if isinstance(root, str):  # a bare text node between elements
@@ -325,12 +328,13 @@ class ArticlePage:
                 continue
             tag = tag.lower()
             if tag == "br":
-                yield from _loose_block(loose)
+                yield from _loose_block(loose, loose_links)
                 continue
             if tag in ("a", "strong", "b", "em", "i", "u", "span") and not child.css("p, div"):
                 loose.append(text_of(child))  # inline element among bare text
+                loose_links.extend(self._links(child))
                 continue
-            yield from _loose_block(loose)
+            yield from _loose_block(loose, loose_links)
             classes = attr(child, "class") or ""
             if tag in NEVER_TEXT_TAGS or SKIP_CLASSES.search(classes):
                 self.events["newscrawl/extract/body/skipped_widget"] += 1
@@ -349,7 +353,7 @@ class ArticlePage:
                     yield from self._blocks(child, depth + 1)  # a wrapper around paragraphs
                 else:
                     yield Block("div", text_of(child), self._links(child))
-        yield from _loose_block(loose)
+        yield from _loose_block(loose, loose_links)
 
     def _is_link_box(self, node: Selector) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
@@ -492,11 +496,9 @@ class ListingPage:
         href = self.sel.css("ul.pagination a[rel~='next']::attr(href), a[rel~='next']::attr(href)").get()
         if href:
             return href
-        from newscrawl.sites.urls import page_number
-
         current = page_number(self.url)
         path = urlsplit(self.url).path
-        for candidate in self.sel.css(".pagination a::attr(href), .pager a::attr(href)").getall():
+        for candidate in self.sel.css("a[href*='page=']::attr(href)").getall():
             absolute = self.site.crawl_url(candidate, self.url)
             if absolute and urlsplit(absolute).path == path and page_number(absolute) == current + 1:
                 self.events["newscrawl/listing/pager_fallback"] += 1
@@ -504,11 +506,14 @@ class ListingPage:
         return None
 
 
-def _loose_block(loose: list[str]) -> Iterator[Block]:
+def _loose_block(loose: list[str], links: list[Link] | None = None) -> Iterator[Block]:
     text = WHITESPACE.sub(" ", " ".join(loose)).strip()
+    found = tuple(links or ())
     loose.clear()
+    if links is not None:
+        links.clear()
     if text:
-        yield Block("p", text)
+        yield Block("p", text, found)
 
 
 def _walk_jsonld(data: object, depth: int = 0) -> Iterator[dict]:

@@ -207,6 +207,15 @@ def _introduces_links(label: LeadingLabel, links: Sequence[Link]) -> bool:
     return any(match_key(link.title) and rest.startswith(match_key(link.title)) for link in links)
 
 
+def _without_label(link: Link) -> Link:
+    """The link with a read-also label taken off its title, for a label written inside the link
+    (``<a>اقرأ أيضاًالجارديان: …</a>``)."""
+    label = match_label(link.title)
+    if label is None or not label.rest:
+        return link
+    return Link(label.rest, link.url, link.article_id)
+
+
 def split_related(blocks: Sequence[Block]) -> SplitResult:
     """Split read-also blocks out of ``blocks``: see the module docstring for the forms."""
     body: list[Block] = []
@@ -234,7 +243,7 @@ def split_related(blocks: Sequence[Block]) -> SplitResult:
             i = end
             continue
 
-        links = block.article_links
+        links = tuple(_without_label(link) for link in block.article_links)
         if links and _introduces_links(label, links):
             fallback = label.rest if len(links) == 1 else ""
             for link in links:

@@ -1,0 +1,122 @@
+"""Renderings of SITE.md's markup that differ from the offline copy's, one quirk per test.
+
+A held-out copy of the site written to SITE.md may render the same facts differently: these pages are
+built from SITE.md's article skeleton with one part changed, and the expected values are read off each
+page as written here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import Article
+from newscrawl.pipelines.clean import CleanTextPipeline
+from newscrawl.pipelines.dates import DatesPipeline
+from newscrawl.pipelines.related import RelatedPipeline
+from newscrawl.pipelines.validate import ValidatePipeline
+from newscrawl.spiders.albawabh import AlbawabhSpider
+
+BASE = "http://127.0.0.1:8000"
+
+HEAD = """<title>عنوان الخبر - البوابة نيوز</title>"""
+NAV = """<ul class="menu"><li><a href="/category/1">أخبار مصر</a></li>
+<li class="active"><a href="/category/72">العالم</a></li></ul>"""
+BREADCRUMB = """<div class="breadcrumb"><a href="/">الرئيسية</a><a href="/category/72">العالم</a></div>"""
+WRITER = """<div class="writer"><a href="/writer/123">أحمد سمير</a></div>"""
+PUBLISH = """<div class="publish"><time datetime="2023-11-22T13:47:00">الأربعاء 22/نوفمبر/2023 - 01:47 م</time></div>"""
+BODY = """<p>الفقرة الأولى من الخبر.</p><p>الفقرة الأخيرة من الخبر.</p>"""
+
+
+def page(*, head=HEAD, nav=NAV, breadcrumb=BREADCRUMB, writer=WRITER, publish=PUBLISH, body=BODY) -> str:
+    return f"""<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">{head}</head><body>
+<div class="top-bar"><span>الأحد 29 نوفمبر 2026</span></div>{nav}
+<article class="cont">{breadcrumb}<h1>عنوان الخبر</h1>{writer}{publish}
+<div class="gnews">تابع أحدث الأخبار عبر تطبيق <a href="https://news.google.com/x"><img alt="google news"></a></div>
+<div class="paragraph-list">{body}</div></article></body></html>"""
+
+
+def crawl(html: str, url: str = f"{BASE}/4912345") -> tuple[dict, list[str]]:
+    """The article of one page through the spider's callback and the pipelines, and the URLs it requests."""
+    crawler = get_crawler(AlbawabhSpider, {"NEWSCRAWL_STOP_ON_SEEN": False})
+    crawler.stats.open_spider()
+    spider = crawler._create_spider(base_url=BASE)
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8", request=Request(url))
+    output = list(spider.parse_article(response))
+    (item,) = [entry for entry in output if isinstance(entry, Article)]
+    for cls in (CleanTextPipeline, RelatedPipeline, DatesPipeline, ValidatePipeline):
+        item = cls.from_crawler(crawler).process_item(item)
+    return ItemAdapter(item).asdict(), [entry.url for entry in output if isinstance(entry, Request)]
+
+
+def test_read_also_links_loose_in_the_body_leave_it_and_are_followed():
+    item, requests = crawl(page(body="""<p>الفقرة الأولى من الخبر.</p><strong>اقرأ أيضا:</strong><br>
+        <a href="/4912001">عنوان أول</a><br><a href="/4912002">عنوان ثان</a><br><p>الفقرة الأخيرة من الخبر.</p>"""))
+    assert item["related"] == [{"title": "عنوان أول", "url": "https://www.albawabhnews.com/4912001"},
+                               {"title": "عنوان ثان", "url": "https://www.albawabhnews.com/4912002"}]
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+    assert {f"{BASE}/4912001", f"{BASE}/4912002"} <= set(requests)
+
+
+def test_a_label_glued_inside_the_link_text():
+    item, _ = crawl(page(body="""<p>الفقرة الأولى من الخبر.</p>
+        <p><a href="/4912010">اقرأ أيضاًالجارديان: أوروبا تستعد لشتاء صعب</a></p><p>الفقرة الأخيرة من الخبر.</p>"""))
+    assert item["related"] == [{"title": "الجارديان: أوروبا تستعد لشتاء صعب",
+                                "url": "https://www.albawabhnews.com/4912010"}]
+    assert "الجارديان" not in item["body"]
+
+
+def test_section_from_the_active_menu_entry_when_no_breadcrumb():
+    item, _ = crawl(page(breadcrumb=""))
+    assert item["section"] == "العالم"
+
+
+def test_section_from_the_breadcrumb_first():
+    item, _ = crawl(page(nav=NAV.replace('class="active"', "")))
+    assert item["section"] == "العالم"
+
+
+@pytest.mark.parametrize("writer, author", [
+    pytest.param("<div class='writer'>كتب: محمد أحمد</div>", "محمد أحمد", id="label-colon"),
+    pytest.param("<div class='writer'>بقلم محمد أحمد</div>", "محمد أحمد", id="label-no-colon"),
+    pytest.param("<div class='writer'>البوابة نيوز</div>", "البوابة نيوز", id="desk-plain-text"),
+])
+def test_bylines(writer, author):
+    item, _ = crawl(page(writer=writer))
+    assert item["author"] == author
+
+
+def test_jsonld_with_raw_newlines_and_entities_is_read():
+    jsonld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "عنوان &quot;الخبر&quot;\n",'
+              ' "datePublished": "2023-07-12T14:20:00", "author": {"name": "سارة علي"}}</script>')
+    item, _ = crawl(page(head=HEAD + jsonld, publish=""))
+    assert item["title"] == 'عنوان "الخبر"'
+    assert item["published_at"] == "2023-07-12T14:20:00+03:00"
+    assert item["author"] == "سارة علي"
+
+
+def test_the_publish_time_wins_over_another_time_element():
+    item, _ = crawl(page(breadcrumb=BREADCRUMB + '<span><time datetime="2020-01-01T10:00:00">قديم</time></span>'))
+    assert item["published_at"] == "2023-11-22T13:47:00+02:00"
+
+
+def test_an_empty_body_container_falls_through_to_the_next_one():
+    html = page(body="").replace('<div class="paragraph-list"></div>',
+                                 '<div class="paragraph-list"></div><div class="details"><p>نص الخبر كاملا.</p></div>')
+    item, _ = crawl(html)
+    assert item["body"] == "نص الخبر كاملا."
+
+
+def test_a_pager_without_rel_next_is_followed_by_its_numbers():
+    crawler = get_crawler(AlbawabhSpider, {"NEWSCRAWL_STOP_ON_SEEN": False})
+    crawler.stats.open_spider()
+    spider = crawler._create_spider(base_url=BASE, sections="72")
+    body = """<html><body><div class="cont"><div class="item-card"><a href="/4912345"><div class="txt-cont">
+        <h3>خبر</h3></div></a></div></div><nav><ul class="pager-list"><li><a href="/category/72?page=1">1</a></li>
+        <li><a href="/category/72?page=2">2</a></li><li><a href="/category/72?page=3">3</a></li></ul></nav>
+        </body></html>""".encode()
+    url = f"{BASE}/category/72"
+    output = list(spider.parse_listing(HtmlResponse(url=url, body=body, encoding="utf-8", request=Request(url))))
+    assert [r.url for r in output if r.callback == spider.parse_listing] == [f"{BASE}/category/72?page=2"]
