@@ -20,8 +20,9 @@ What differs from plain scrapy-redis 0.9.1, and why:
   closes with ``SCHEDULER_PERSIST = False``, under the feet of the others. Here a run's keys stay until
   ``python -m newscrawl.distributed clear --run-id X``, and a later worker of the same run resumes it.
   The last worker out of a complete run (queue empty, nothing in flight, no other worker left) sets the
-  run's keys to expire after ``NEWSCRAWL_RUN_EXPIRE`` seconds (five minutes, less than a 15-minute schedule; 0 keeps them): runs do not pile
-  up in Redis, and a run id can be used again once its run has expired. Until then, a worker joining the
+  run's keys to expire after ``NEWSCRAWL_RUN_EXPIRE`` seconds (five minutes, less than a 15-minute
+  schedule; 0 keeps them): runs do not pile up in Redis, and a run id can be used again once its run has
+  expired. Until then, a worker joining the
   complete run finds nothing to do, and says so.
 - **Taking a request is recorded.** A request moves from the queue into the worker's in-flight hash in one
   Lua script, and leaves it once Scrapy is done with it (downloaded, parsed, its items through the

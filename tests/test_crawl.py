@@ -26,7 +26,7 @@ def crawl(site, tmp_path_factory):
     before = site.hits()
     result = run_crawl(tmp, "-a", f"base_url={site.base_url}", env={"NEWSCRAWL_STATE": "off"})
     after = site.hits()
-    result.hits = {path: after.get(path, 0) - before.get(path, 0) for path in after if after.get(path, 0) > before.get(path, 0)}
+    result.hits = {path: count - before.get(path, 0) for path, count in after.items() if count > before.get(path, 0)}
     return result
 
 

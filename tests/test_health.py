@@ -8,8 +8,8 @@ THRESHOLDS = Thresholds(coverage=DEFAULT_COVERAGE, min_items=5)
 
 def article(n: int, **overrides) -> Article:
     fields = dict(url=f"https://www.albawabhnews.com/49100{n:02d}", article_id=f"49100{n:02d}", title="عنوان",
-                  section="العالم", author="البوابة نيوز", body="نص", published_at=f"2023-11-{n % 28 + 1:02d}T13:47:00+02:00",
-                  crawled_at="2026-11-29T12:00:00+00:00")
+                  section="العالم", author="البوابة نيوز", body="نص",
+                  published_at=f"2023-11-{n % 28 + 1:02d}T13:47:00+02:00", crawled_at="2026-11-29T12:00:00+00:00")
     fields.update(overrides)
     return Article(**fields)
 

@@ -411,7 +411,8 @@ def test_redis_state_persists_across_runs(site, expected, tmp_path, redis_server
     first = run_crawl(tmp_path / "1", "-a", f"base_url={site.base_url}", env={**env, "NEWSCRAWL_RUN_ID": "run-1"})
     assert first.returncode == 0, first.log
     assert len(first.items) == expected["article_count"]
-    assert client.hlen(f"newscrawl:state:albawabh@{site.base_url}")  # a copy keeps its own state == expected["article_count"]
+    # A copy of the site keeps a state of its own, under its base URL.
+    assert client.hlen(f"newscrawl:state:albawabh@{site.base_url}") == expected["article_count"]
     second = run_crawl(tmp_path / "2", "-a", f"base_url={site.base_url}", env={**env, "NEWSCRAWL_RUN_ID": "run-2"})
     assert second.returncode == 0, second.log
     assert second.items == []

@@ -2,7 +2,8 @@
 
 Unset, nothing changes (not even an import). Set, the scheduler and the duplicate filter are ``newscrawl.distributed``'s
 (scrapy-redis underneath), with every key under ``newscrawl:run:<NEWSCRAWL_RUN_ID>:``. See that module for
-how workers share, wait for and recover each other's work, and the README ("Scaling out and rendering") for running them.
+how workers share, wait for and recover each other's work, and the README ("Scaling out and rendering")
+for running them.
 
 Settings read (besides ``REDIS_URL`` and ``NEWSCRAWL_RUN_ID``):
 
