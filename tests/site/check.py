@@ -21,11 +21,11 @@ import re
 import sys
 from collections import deque
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
-from urllib.error import HTTPError
+from zoneinfo import ZoneInfo
 
 from lxml import html as lxml_html
 

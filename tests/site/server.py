@@ -520,9 +520,9 @@ class SiteHandler(BaseHTTPRequestHandler):
 # -- pages the faults serve -----------------------------------------------------------------------------
 
 SERVICE_UNAVAILABLE_PAGE = (
-    "<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>"
-    "<h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></body></html>"
-).encode()
+    b"<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>"
+    b"<h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></body></html>"
+)
 
 #: What the site's ASP.NET CMS shows on an unhandled exception when custom errors are half-configured:
 #: served with status 200, no article markup at all.
