@@ -17,9 +17,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
+from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
@@ -69,6 +72,20 @@ HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 BOX_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "table", "center", "span", "font"})
 
+
+def _compiled(css: str) -> etree.XPath:
+    """``css`` compiled once to the XPath that ``Selector.css(css)`` evaluates, for lxml elements: the
+    body walk asks a few questions of every block, and parsel's per-call overhead (a Selector object
+    per result) costs more than the question."""
+    return etree.XPath(HTMLTranslator().css_to_xpath(css))
+
+
+BLOCKS_INSIDE = _compiled("p, div")
+EMBEDS = _compiled("iframe, blockquote.twitter-tweet, .instagram-media")
+PARAGRAPHS = _compiled("p")
+LINKS = _compiled("a[href]")
+WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
+
 PLACEHOLDER_IMAGE = re.compile(r"(?:placeholder|blank|loading|spacer|lazy|/images/|logo|icon|\.svg$|\.gif$)", re.I)
 IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
 
@@ -76,7 +93,11 @@ IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
 def text_of(node: Selector) -> str:
     """Visible text of a node, as a reader sees it: inline elements joined as written (``"<b>x</b>"`` stays
     ``"x"``), block elements and ``<br>`` separated by a space, script/style left out, whitespace collapsed."""
-    root = node.root
+    return element_text(node.root)
+
+
+def element_text(root) -> str:
+    """:func:`text_of` an lxml element (or a text node)."""
     if isinstance(root, str):
         return WHITESPACE.sub(" ", root).strip()
     parts: list[str] = []
@@ -204,14 +225,26 @@ class ArticlePage:
         self.events["newscrawl/extract/jsonld/absent"] += 1
         return None
 
+    @cached_property
+    def _meta_index(self) -> dict[str, str]:
+        """Each ``<meta>`` content by its property and by its name, the first in page order for each:
+        one pass over the page instead of one per name looked up."""
+        index: dict[str, str] = {}
+        for node in self.sel.root.xpath("//meta[@content]"):
+            content = node.get("content")
+            for key in (node.get("property"), node.get("name")):
+                if key is not None:
+                    index.setdefault(key, content)
+        return index
+
     def meta(self, *names: str) -> str | None:
         for name in names:
-            value = self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").get()
+            value = self._meta_index.get(name)
             if clean(value):
                 return value
         return None
 
-    @property
+    @cached_property
     def article(self) -> Selector:
         for css in ARTICLE_CONTAINERS:
             found = self.sel.css(css)
@@ -330,17 +363,17 @@ class ArticlePage:
             if tag == "br":
                 yield from _loose_block(loose, loose_links)
                 continue
-            if tag in ("a", "strong", "b", "em", "i", "u", "span") and not child.css("p, div"):
+            if tag in ("a", "strong", "b", "em", "i", "u", "span") and not BLOCKS_INSIDE(root):
                 loose.append(text_of(child))  # inline element among bare text
                 loose_links.extend(self._links(child))
                 continue
             yield from _loose_block(loose, loose_links)
-            classes = attr(child, "class") or ""
+            classes = root.get("class") or ""
             if tag in NEVER_TEXT_TAGS or SKIP_CLASSES.search(classes):
                 self.events["newscrawl/extract/body/skipped_widget"] += 1
                 continue
-            if EMBED_CLASSES.search(classes) or child.css("iframe, blockquote.twitter-tweet, .instagram-media"):
-                if not child.css("p") or EMBED_CLASSES.search(classes):
+            if EMBED_CLASSES.search(classes) or EMBEDS(root):
+                if not PARAGRAPHS(root) or EMBED_CLASSES.search(classes):
                     self.events["newscrawl/extract/body/skipped_embed"] += 1
                     continue
             if tag in HEADING_TAGS:
@@ -348,7 +381,7 @@ class ArticlePage:
             elif tag in PARAGRAPH_TAGS:
                 yield Block(tag, text_of(child), self._links(child))
             elif tag in BOX_TAGS:
-                if (depth < MAX_WRAPPER_DEPTH and child.xpath("./p|./h2|./h3|./h4|./div[p]")
+                if (depth < MAX_WRAPPER_DEPTH and WRAPPED_BLOCKS(root)
                         and not self._is_link_box(child)):
                     yield from self._blocks(child, depth + 1)  # a wrapper around paragraphs
                 else:
@@ -363,14 +396,14 @@ class ArticlePage:
 
     def _links(self, node: Selector) -> tuple[Link, ...]:
         links = []
-        for anchor in node.css("a[href]"):
-            url = self.site.absolute(attr(anchor, "href") or "", self.url)
+        for anchor in LINKS(node.root):
+            url = self.site.absolute(anchor.get("href") or "", self.url)
             if not url:
                 continue
             article_id = article_id_from_url(url) if self.site.is_site_host(urlsplit(url).hostname) else None
             if article_id:
                 url = canonical_article_url(article_id)
-            links.append(Link(text_of(anchor), url, article_id))
+            links.append(Link(element_text(anchor), url, article_id))
         return tuple(links)
 
     def images(self) -> list[str]:

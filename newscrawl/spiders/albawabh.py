@@ -209,5 +209,7 @@ class AlbawabhSpider(scrapy.Spider):
             self.crawler.stats.inc_value(key, count)
 
     def _merge(self, events: Counter[str]) -> None:
-        for key, count in events.items():
-            self._count(key, count)
+        if self.crawler.stats is not None and events:
+            inc_value = self.crawler.stats.inc_value  # looked up once: Scrapy wraps every stats method
+            for key, count in events.items():
+                inc_value(key, count)

@@ -87,6 +87,10 @@ _KEY_TABLE = str.maketrans(
     }
 )
 _SPACES_RE = re.compile(r"\s+")
+#: What clean_text removes, as one character class: searched first, so text without any (nearly all of
+#: it) is not copied; ``str.translate`` with a dict table costs a dict look-up per character.
+_REMOVED_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(INVISIBLE_MARKS | CONTROL_CHARS))
+                         + "\ud800-\udfff]")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE_MARKS)) + "]")
 _PERSIAN_RE = re.compile("[" + "".join(sorted(PERSIAN_TO_ARABIC)) + "]")
 
@@ -104,7 +108,11 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _SPACES_RE.sub(" ", text.translate(_CLEAN_TABLE)).strip()
+    if _REMOVED_RE.search(text) is not None:
+        text = _REMOVED_RE.sub("", text)
+    # str.split() splits on exactly what \s matches (every char of UNICODE_SPACES among them) and
+    # drops the ends: the same result as turning them into spaces, collapsing runs and stripping.
+    return " ".join(text.split())
 
 
 def has_invisible_marks(text: str | None) -> bool:
@@ -154,8 +162,20 @@ BOILERPLATE_PATTERNS = {
 }
 
 
+#: The first letter of every key that :data:`BOILERPLATE_PATTERNS` can match (keep the two in step).
+BOILERPLATE_FIRST_LETTERS = frozenset("تasام")
+#: What :func:`match_key` drops before the first letter of a key: edge punctuation, spaces, diacritics.
+_BEFORE_KEY = frozenset(KEY_EDGE_PUNCTUATION) | DIACRITICS | {TATWEEL}
+
+
 def boilerplate_kind(text: str | None) -> str | None:
     """The name of the :data:`BOILERPLATE_PATTERNS` entry ``text`` is, as a whole line, or None."""
+    text = clean_text(text)
+    # A paragraph is not read further (match_key translates all of it) unless its key could start
+    # with the first letter of a pattern: the key starts with the first character match_key keeps.
+    first = next((c for c in text if c not in _BEFORE_KEY), "")
+    if first.translate(_KEY_TABLE).lower()[:1] not in BOILERPLATE_FIRST_LETTERS:
+        return None
     key = match_key(text)
     if not key or len(key) > 80:
         return None
@@ -222,6 +242,7 @@ class LabelSet:
         #: Longest first, so ``مواضيع ذات صلة`` wins over ``ذات صلة``.
         self._keys = sorted(keyed.items(), key=lambda kv: -len(kv[0]))
         self._longest = max((len(k) for k in keyed), default=0)
+        self._first_chars = frozenset(key[0] for key in keyed)
 
     def match(self, text: str | None) -> LeadingLabel | None:
         """The label ``text`` starts with (after leading punctuation and bullets), or None."""
@@ -233,6 +254,10 @@ class LabelSet:
         start = 0
         while start < len(text) and (text[start] in KEY_EDGE_PUNCTUATION or text[start] in _SKIPPED_IN_KEY):
             start += 1
+        # The head below starts with text[start] (clean text has no other space than " ", an edge
+        # character): a text whose first letter starts no label is not read further.
+        if start >= len(text) or text[start].translate(_KEY_TABLE).lower()[:1] not in self._first_chars:
+            return None
         for index in range(start, len(text)):
             ch = text[index]
             if ch.isspace() or ch in _SKIPPED_IN_KEY:

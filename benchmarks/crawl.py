@@ -1,0 +1,232 @@
+"""Crawl throughput and memory: the full albawabh spider against the bare spider, on a generated site.
+
+    python -m benchmarks.crawl --sizes 2000,20000 --runs 3
+
+For each size, one server (``benchmarks.site``, its own process) serves a generated copy of the site;
+the full crawl (``scrapy crawl albawabh``: extraction, every pipeline, the feed, the health checks) and
+the bare spider (``benchmarks/bare_spider.py``) run against it in turn, full, bare, full, bare..., so a
+change of load on the machine hits both. Both run with the project's settings and the same overrides:
+no politeness delay, no AutoThrottle, 32 concurrent requests, robots.txt obeyed, no incremental state.
+
+Per run: pages/s = ``response_received_count / elapsed_time_seconds`` from the crawl's own stats; peak
+RSS as the crawl process saw it at the end (``VmHWM``) and its CPU time from the spider's opening to its
+closing (see ``benchmarks.stats``); the server's CPU time over the crawl, to show the server was not the
+limit. Each figure reported is the median over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONCURRENCY = 32
+#: Settings both spiders run with, on top of the project's.
+COMMON_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": str(CONCURRENCY),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": str(CONCURRENCY),
+    "ROBOTSTXT_OBEY": "True",
+    "LOG_LEVEL": "INFO",
+    "STATS_CLASS": "benchmarks.stats.JsonStatsCollector",
+}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CrawlRun:
+    kind: str  # "full" or "bare"
+    articles: int
+    pages: int
+    items: int
+    elapsed_s: float
+    pages_per_s: float
+    peak_rss_mb: float
+    cpu_s: float
+    server_cpu_s: float
+    returncode: int
+
+
+class SiteProcess:
+    """``python -m benchmarks.site`` in its own process, until ``close()``."""
+
+    def __init__(self, articles: int, timeout: float = 300):
+        self.articles = articles
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.site", "--articles", str(articles), "--port", "0"],
+            cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        )
+        line = self._first_line(timeout)
+        if not line.startswith("serving "):
+            self.close()
+            raise RuntimeError(f"benchmarks.site did not start: {line!r}")
+        self.base_url = line.split()[1]
+
+    def _first_line(self, timeout: float) -> str:
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return result[0].strip() if result else ""
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> SiteProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def crawl_command(kind: str, base_url: str, stats_file: Path) -> list[str]:
+    if kind == "full":
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", f"base_url={base_url}"]
+    elif kind == "bare":
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
+               "-a", f"base_url={base_url}"]
+    else:
+        raise ValueError(kind)
+    for name, value in {**COMMON_SETTINGS, "BENCH_STATS_FILE": str(stats_file)}.items():
+        cmd += ["-s", f"{name}={value}"]
+    return cmd
+
+
+def run_crawl(kind: str, site: SiteProcess, workdir: Path, timeout: float = 1800) -> CrawlRun:
+    """One crawl in a subprocess from the project root; its stats, peak RSS and the server's CPU time."""
+    run_dir = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=workdir))
+    stats_file = run_dir / "stats.json"
+    env = {**os.environ, "NEWSCRAWL_STATE": "off", "NEWSCRAWL_FEED_DIR": str(run_dir / "feeds")}
+    env.pop("REDIS_URL", None)
+    env.pop("SPLASH_URL", None)
+    env.pop("NEWSCRAWL_FEED_URI", None)
+    server_before = site.cpu_seconds()
+    with open(run_dir / "crawl.log", "wb") as log:
+        proc = subprocess.Popen(crawl_command(kind, site.base_url, stats_file), cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)  # the child's CPU time, if its stats lack it
+        finally:
+            watchdog.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    server_cpu = site.cpu_seconds() - server_before
+    if not stats_file.exists():
+        raise RuntimeError(f"{kind} crawl wrote no stats (exit {proc.returncode}); see {run_dir / 'crawl.log'}")
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    pages = int(stats.get("response_received_count", 0))
+    elapsed = float(stats["elapsed_time_seconds"])
+    run = CrawlRun(
+        kind=kind,
+        articles=site.articles,
+        pages=pages,
+        items=int(stats.get("item_scraped_count", 0)),
+        elapsed_s=round(elapsed, 3),
+        pages_per_s=round(pages / elapsed, 1),
+        # ru_maxrss (KiB) also counts what the child shared with this process right after the fork: the
+        # crawl's own figure, from /proc when it could read it, is the one that means something.
+        peak_rss_mb=round((stats.get("bench/peak_rss_kb") or usage.ru_maxrss) / 1024, 1),
+        # The crawl's own CPU time (from the spider's opening to its closing) when it could measure it; else
+        # the whole process's, start-up included.
+        cpu_s=round(stats.get("bench/crawl_cpu_s") or usage.ru_utime + usage.ru_stime, 2),
+        server_cpu_s=round(server_cpu, 2),
+        returncode=proc.returncode,
+    )
+    shutil.rmtree(run_dir / "feeds", ignore_errors=True)  # the feed of a 20,000-article run is ~60 MB
+    return run
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 1) if values else float("nan")
+
+
+def bench_size(articles: int, runs: int, workdir: Path, log=print) -> dict:
+    """``runs`` interleaved pairs of crawls (full, bare) of a site of ``articles`` articles."""
+    with SiteProcess(articles) as site:
+        log(f"crawl: {articles} articles served at {site.base_url}")
+        results: dict[str, list[CrawlRun]] = {"full": [], "bare": []}
+        for number in range(1, runs + 1):
+            for kind in ("full", "bare"):
+                started = time.perf_counter()
+                run = run_crawl(kind, site, workdir)
+                results[kind].append(run)
+                log(f"  run {number}/{runs} {kind:<4} {run.pages} pages in {run.elapsed_s:.1f} s = "
+                    f"{run.pages_per_s:.0f} pages/s, {run.items} items, peak RSS {run.peak_rss_mb:.0f} MB, "
+                    f"server CPU {run.server_cpu_s:.1f} s, exit {run.returncode} "
+                    f"({time.perf_counter() - started:.0f} s with start-up)")
+    full, bare = results["full"], results["bare"]
+    summary = {
+        "articles": articles,
+        "runs": runs,
+        "full_pages_per_s": median([r.pages_per_s for r in full]),
+        "bare_pages_per_s": median([r.pages_per_s for r in bare]),
+        "full_peak_rss_mb": median([r.peak_rss_mb for r in full]),
+        "bare_peak_rss_mb": median([r.peak_rss_mb for r in bare]),
+        "full_cpu_ms_per_page": median([1000 * r.cpu_s / r.pages for r in full if r.pages]),
+        "bare_cpu_ms_per_page": median([1000 * r.cpu_s / r.pages for r in bare if r.pages]),
+        "server_busy_during_bare": round(statistics.median(r.server_cpu_s / r.elapsed_s for r in bare), 3),
+        "pages": sorted({r.pages for r in full + bare}),
+        "items": {"full": sorted({r.items for r in full}), "bare": sorted({r.items for r in bare})},
+        "exit_codes": {"full": sorted({r.returncode for r in full}), "bare": sorted({r.returncode for r in bare})},
+        "run_list": [asdict(r) for r in full + bare],
+    }
+    summary["ratio"] = round(summary["full_pages_per_s"] / summary["bare_pages_per_s"], 3)
+    # The same comparison in CPU time per page: what the ratio would be on an idle machine, less sensitive
+    # to other load on the machine than wall time.
+    summary["cpu_ratio"] = round(summary["bare_cpu_ms_per_page"] / summary["full_cpu_ms_per_page"], 3)
+    summary["complete"] = (summary["items"] == {"full": [articles], "bare": [articles]}
+                           and summary["exit_codes"] == {"full": [0], "bare": [0]} and len(summary["pages"]) == 1)
+    return summary
+
+
+def bench_crawl(sizes: list[int], runs: int, log=print) -> dict:
+    with tempfile.TemporaryDirectory(prefix="newscrawl-bench-") as workdir:
+        by_size = [bench_size(n, runs, Path(workdir), log) for n in sizes]
+    result: dict = {"concurrency": CONCURRENCY, "sizes": by_size}
+    if len(by_size) >= 2:
+        small, large = by_size[0], by_size[-1]
+        result["memory"] = {
+            "small_articles": small["articles"],
+            "large_articles": large["articles"],
+            "small_peak_rss_mb": small["full_peak_rss_mb"],
+            "large_peak_rss_mb": large["full_peak_rss_mb"],
+            "growth_mb": round(large["full_peak_rss_mb"] - small["full_peak_rss_mb"], 1),
+            "bare_growth_mb": round(large["bare_peak_rss_mb"] - small["bare_peak_rss_mb"], 1),
+        }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Full crawl against the bare spider on a generated site.")
+    parser.add_argument("--sizes", default="2000,20000", help="articles per site, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = bench_crawl([int(s) for s in args.sizes.split(",")], args.runs)
+    print(json.dumps({k: v for k, v in result.items()}, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
