@@ -38,7 +38,3 @@ class Block:
     @property
     def article_links(self) -> tuple[Link, ...]:
         return tuple(link for link in self.links if link.article_id)
-
-    @property
-    def is_heading(self) -> bool:
-        return len(self.kind) == 2 and self.kind[0] == "h" and self.kind[1].isdigit()
