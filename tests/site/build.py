@@ -1,6 +1,8 @@
-"""Write ``tests/site/pages/`` from ``content.py``: the offline copy of albawabhnews.com.
+"""Write ``tests/site/pages/`` from ``content.py`` and ``tests/site/pages-update/`` from
+``content_update.py``: the offline copy of albawabhnews.com, in its base edition and as an overlay
+for its "update" edition (the site some hours later).
 
-Run ``.venv/bin/python -m tests.site.build`` after editing ``content.py``, then commit the pages. The
+Run ``.venv/bin/python -m tests.site.build`` after editing the content, then commit both directories. The
 output is deterministic (no clock, no randomness, sorted iteration): running it twice gives the same
 bytes, so ``git diff`` shows exactly what an edit changed.
 
@@ -16,10 +18,12 @@ import html
 import json
 import re
 import shutil
-from datetime import datetime
-from email.utils import format_datetime
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from lxml import html as lxml_html
 
@@ -27,6 +31,12 @@ from tests.site import content as C
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
+PAGES_UPDATE = HERE / "pages-update"
+#: In a pages directory: the Last-Modified dates the server sends (never served itself).
+LAST_MODIFIED = "last-modified.json"
+#: In an overlay directory: the base files the edition no longer has, one relpath a line.
+DELETED = "deleted.txt"
+CAIRO = ZoneInfo("Africa/Cairo")
 
 ARTICLES = {a["id"]: a for a in C.ARTICLES}
 PLACEHOLDER = "/images/placeholder.png"
@@ -101,12 +111,6 @@ def writer_name(article: dict) -> str:
 
 def sorted_by_date(ids: list[str]) -> list[str]:
     return sorted(ids, key=lambda i: parse_iso(ARTICLES[i]["published"]), reverse=True)
-
-
-def write(relpath: str, text: str) -> None:
-    path = PAGES / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 # -- chrome ------------------------------------------------------------------------------------------
@@ -247,9 +251,10 @@ def card(article_id: str, key: str, extra_class: str = "") -> str:
 """
 
 
-def sidebar() -> str:
+def sidebar(most_read: list[str] | None = None) -> str:
+    """The "most read" box: ``C.MOST_READ`` unless the caller gives the list (the update edition's listings)."""
     items = []
-    for rank, article_id in enumerate(C.MOST_READ, 1):
+    for rank, article_id in enumerate(C.MOST_READ if most_read is None else most_read, 1):
         article = ARTICLES[article_id]
         assert not article.get("orphan")
         href = canonical(article_id) if ("sidebar", article_id) in C.ABSOLUTE_CARDS else f"/{article_id}"
@@ -271,13 +276,13 @@ def sidebar() -> str:
 """
 
 
-def layout(main: str) -> str:
+def layout(main: str, most_read: list[str] | None = None) -> str:
     return f"""<main class="main-content">
 <div class="container">
 <div class="row">
 <div class="col-main">
 {main}</div>
-{sidebar()}</div>
+{sidebar(most_read)}</div>
 </div>
 </main>
 """
@@ -431,16 +436,34 @@ def gnews_widget() -> str:
     )
 
 
+def keywords_block(article: dict) -> str:
+    """The keyword links after ``div.tags`` (chrome, not body): the meta keywords as written, else the tag
+    names, each linked to the site search (robots-disallowed, so no crawl follows them)."""
+    words = [w.strip() for w in (article["keywords"] or "").split(",") if w.strip()]
+    words = words or [C.TAGS[t] for t in article["tags"]]
+    links = " ".join(f'<a href="/search/term?w={quote(w.replace(" ", "+"), safe="+")}">{esc(w)}</a>' for w in words)
+    return f'<div class="keywords"><span class="keywords-title">كلمات دلالية:</span> {links}</div>\n'
+
+
+def comments_block(url: str) -> str:
+    return (
+        '<div class="comments"><h3>التعليقات</h3>'
+        "<p class=\"comments-note\">التعليقات المنشورة تعبر عن آراء أصحابها، ويحتفظ الموقع بحق حذف أي تعليق مسيء.</p>"
+        f'<div class="fb-comments" data-href="{url}" data-width="100%" data-numposts="5"></div></div>\n'
+    )
+
+
 def more_news(article: dict) -> str:
+    """"More from the section": 3 cards from the first page of the article's section as built in the base
+    edition (articles every crawl reaches anyway), inside ``article.cont`` after the comments."""
     section = article["section"]
     ids = [i for i in C.SECTION_PAGES[section][0] if i != article["id"]][:3]
     cards = "".join(card(i, f"more/{article['id']}") for i in ids)
     name = C.SECTIONS[section]
-    return f"""<section class="more-news">
-<div class="block-title"><h2>المزيد من {name}</h2><a class="more" href="/category/{section}">المزيد</a></div>
-<div class="cont">
-{cards}</div>
-</section>
+    return f"""<div class="more-news">
+<h3>المزيد من {name}</h3>
+{cards}<a class="more" href="/category/{section}">المزيد</a>
+</div>
 """
 
 
@@ -479,6 +502,8 @@ def article_page(article: dict) -> str:
     if article["meta_published"]:
         meta.append(f'<meta property="article:published_time" content="{article["meta_published"]}">')
         meta.append(f'<meta property="article:section" content="{section_name}">')
+    if article.get("meta_modified"):
+        meta.append(f'<meta property="article:modified_time" content="{article["meta_modified"]}">')
     if article["keywords"] is not None:
         meta.append(f'<meta name="keywords" content="{esc(article["keywords"])}">')
     extra = "\n".join(meta) + "\n" + article_ld(article)
@@ -511,9 +536,8 @@ def article_page(article: dict) -> str:
 <div class="publish"><time{attr}>{article["date_text"]}</time></div>
 {share}
 {lead_image(article)}{gnews}<div class="paragraph-list">{article["body"]}</div>
-{tags}<div class="comments"><h3>التعليقات</h3><div class="fb-comments" data-href="{url}" data-width="100%" data-numposts="5"></div></div>
-</article>
-{more_news(article)}"""
+{tags}{keywords_block(article)}{comments_block(url)}{more_news(article)}</article>
+"""
     org = article["jsonld"] != "nothing"
     return head(f"{title} - {C.SITE_NAME}", desc, extra, org_ld=org) + top(article["section"]) + layout(main) + footer()
 
@@ -557,14 +581,21 @@ def print_page(article: dict) -> str:
 # -- listings ----------------------------------------------------------------------------------------
 
 
-def listing_page(title: str, heading: str, crumb: str, base: str, key: str, ids: list[str], page: int, last: int, active: int | None) -> str:
+def listing_page(title: str, heading: str, crumb: str, base: str, key: str, ids: list[str], page: int, last: int, active: int | None,
+                 most_read: list[str] | None = None) -> str:
     url = f"{C.CANONICAL}{base}" + (f"?page={page}" if page > 1 else "")
+    feed_link = (
+        f'<link rel="alternate" type="application/rss+xml" title="{C.SITE_NAME} - {title}" href="{C.CANONICAL}/rss/section/{active}">\n'
+        if active is not None and base == f"/category/{active}"
+        else ""
+    )
     page_title = f"{title} - صفحة {page} - {C.SITE_NAME}" if page > 1 else f"{title} - {C.SITE_NAME}"
     extra = (
         f'<link rel="canonical" href="{url}">\n'
         f'<meta property="og:title" content="{esc(page_title)}">\n'
         f'<meta property="og:url" content="{url}">\n'
         f'<meta property="og:image" content="{C.CANONICAL}/images/logo-share.png">\n'
+        f"{feed_link}"
     )
     cards = "".join(card(i, key) for i in ids)
     main = f"""{crumb}
@@ -574,10 +605,10 @@ def listing_page(title: str, heading: str, crumb: str, base: str, key: str, ids:
 {pager(base, page, last)}<div class="ads">Advertisements</div>
 """
     desc = f"آخر أخبار {title} على {C.SITE_NAME}"
-    return head(page_title, desc, extra) + top(active) + layout(main) + footer()
+    return head(page_title, desc, extra) + top(active) + layout(main, most_read) + footer()
 
 
-def home_page() -> str:
+def home_page(most_read: list[str] | None = None) -> str:
     blocks = []
     for index, (name, section, ids) in enumerate(C.HOME_BLOCKS):
         cards = "".join(card(i, "home", " big" if index == 0 and n == 0 else "") for n, i in enumerate(ids))
@@ -602,7 +633,7 @@ def home_page() -> str:
         '<meta name="keywords" content="أخبار مصر,أخبار العالم,البوابة نيوز,أخبار عاجلة">\n'
     )
     desc = "البوابة نيوز: أخبار مصر والعالم على مدار الساعة، سياسة واقتصاد وحوادث ورياضة وفن."
-    return head(f"{C.SITE_NAME} | أخبار مصر والعالم على مدار الساعة", desc, extra) + top(None) + layout(main) + footer()
+    return head(f"{C.SITE_NAME} | أخبار مصر والعالم على مدار الساعة", desc, extra) + top(None) + layout(main, most_read) + footer()
 
 
 def simple_page(title: str, paragraphs: list[str]) -> str:
@@ -635,11 +666,13 @@ Sitemap: {C.CANONICAL}/sitemaps.xml
 """
 
 
-def rss() -> str:
+def feed(ids: list[str], title: str, path: str) -> str:
+    """An RSS 2.0 channel of ``ids`` in the given order: RFC 822 ``pubDate`` with the Cairo offset of that
+    date, canonical links. ``path`` is the feed's own path (``/rss.xml``, ``/rss/section/72``)."""
     items = []
-    for aid in C.RSS_IDS:
+    for aid in ids:
         article = ARTICLES[aid]
-        assert not article.get("orphan")
+        assert not article.get("orphan"), f"orphan {aid} must not be in a feed"
         enclosure = (
             f'\n  <enclosure url="{full_image(article["lead"])}" type="image/jpeg" length="0"/>' if article["lead"] else ""
         )
@@ -654,25 +687,55 @@ def rss() -> str:
   <description><![CDATA[{description(article)}]]></description>{enclosure}
 </item>"""
         )
-    last = max((ARTICLES[i]["published"] for i in C.RSS_IDS), key=parse_iso)
+    last = max((ARTICLES[i]["published"] for i in ids), key=parse_iso)
     joined = "\n".join(items)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel>
-<title>{C.SITE_NAME}</title>
+<title>{title}</title>
 <link>{C.CANONICAL}/</link>
 <description>آخر الأخبار من البوابة نيوز</description>
 <language>ar</language>
 <lastBuildDate>{rfc822(last)}</lastBuildDate>
-<atom:link href="{C.CANONICAL}/rss.xml" rel="self" type="application/rss+xml"/>
+<atom:link href="{C.CANONICAL}{path}" rel="self" type="application/rss+xml"/>
 {joined}
 </channel>
 </rss>
 """
 
 
-def sitemap_index() -> str:
-    last = max((ARTICLES[i].get("ld_modified") or ARTICLES[i]["published"] for i in C.NEWS_SITEMAP_IDS), key=parse_iso)
+def rss(ids: list[str] | None = None) -> str:
+    """``/rss.xml``: ``C.RSS_IDS`` unless the caller gives the list (the update edition)."""
+    return feed(C.RSS_IDS if ids is None else ids, C.SITE_NAME, "/rss.xml")
+
+
+def section_feed_ids(section: int) -> list[str]:
+    """A section feed: every article of the section's listing pages (base edition), newest first; the
+    missing article left out. Orphans are never listed, so they stay reachable only through read-also."""
+    ids = dict.fromkeys(i for page in C.SECTION_PAGES[section] for i in page if i != C.MISSING_ARTICLE["id"])
+    return sorted_by_date(list(ids))
+
+
+def section_feeds() -> dict[str, str]:
+    """``/rss/section/<n>`` for the built sections, ``/rss/<n>`` for the feeds others' code polls:
+    ``/rss/1`` (عاجل, the breaking-news feed) and ``/rss/97`` (حوادث, the same items as its section feed)."""
+    files = {}
+    for section in C.SECTION_PAGES:
+        files[f"rss/section/{section}.xml"] = feed(
+            section_feed_ids(section), f"{C.SITE_NAME} - {C.SECTIONS[section]}", f"/rss/section/{section}"
+        )
+    files["rss/1.xml"] = feed(C.BREAKING_FEED_IDS, f"{C.SITE_NAME} - عاجل", "/rss/1")
+    files["rss/97.xml"] = feed(section_feed_ids(97), f"{C.SITE_NAME} - {C.SECTIONS[97]}", "/rss/97")
+    return files
+
+
+def modified_or_published(article: dict) -> str:
+    return article.get("ld_modified") or article["published"]
+
+
+def sitemap_index(ids: list[str] | None = None) -> str:
+    ids = C.NEWS_SITEMAP_IDS if ids is None else ids
+    last = max((modified_or_published(ARTICLES[i]) for i in ids), key=instant)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap>
@@ -683,9 +746,9 @@ def sitemap_index() -> str:
 """
 
 
-def sitemap_news() -> str:
+def sitemap_news(ids: list[str] | None = None) -> str:
     urls = []
-    for aid in C.NEWS_SITEMAP_IDS:
+    for aid in C.NEWS_SITEMAP_IDS if ids is None else ids:
         article = ARTICLES[aid]
         assert not article.get("orphan")
         image = (
@@ -696,7 +759,7 @@ def sitemap_news() -> str:
         urls.append(
             f"""<url>
   <loc>{canonical(aid)}</loc>
-  <lastmod>{article.get("ld_modified") or article["published"]}</lastmod>
+  <lastmod>{modified_or_published(article)}</lastmod>
   <news:news>
     <news:publication><news:name>{C.SITE_NAME}</news:name><news:language>ar</news:language></news:publication>
     <news:publication_date>{article["published"]}</news:publication_date>
@@ -712,6 +775,35 @@ def sitemap_news() -> str:
 """
 
 
+# -- validators --------------------------------------------------------------------------------------
+
+
+def instant(value: str) -> datetime:
+    """An ISO date as written in the content (offset, ``Z`` or none = Cairo wall time), as an aware instant."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=CAIRO)
+
+
+def http_date(value: str) -> str:
+    return format_datetime(instant(value).astimezone(UTC), usegmt=True)
+
+
+def last_modified(files: dict[str, str]) -> str:
+    """``last-modified.json``: the ``Last-Modified`` the server sends for article pages (the article's
+    modified date, else its publication date), feeds (their newest item) and sitemaps (their newest
+    ``lastmod``). Read by the server, never served."""
+    dates = {}
+    for relpath in files:
+        match = re.fullmatch(r"articles/(\d+)\.html", relpath)
+        if match:
+            dates[relpath] = http_date(modified_or_published(ARTICLES[match.group(1)]))
+        elif relpath.endswith(".xml"):
+            stamps = re.findall(r"<(?:lastBuildDate|lastmod)>([^<]+)<", files[relpath])
+            moments = [parsedate_to_datetime(s) if "," in s else instant(s) for s in stamps]
+            dates[relpath] = format_datetime(max(moments).astimezone(UTC), usegmt=True)
+    return json.dumps(dict(sorted(dates.items())), indent=1) + "\n"
+
+
 # -- main --------------------------------------------------------------------------------------------
 
 
@@ -725,45 +817,105 @@ def tag_pages() -> dict[str, list[list[str]]]:
     return pages
 
 
-def build() -> None:
-    if PAGES.exists():
-        shutil.rmtree(PAGES)
-    write("home.html", home_page())
-    for section, pages in C.SECTION_PAGES.items():
+@contextmanager
+def looked_up(articles: list[dict]):
+    """While rendering an edition, ``ARTICLES`` (what cards, feeds and sitemaps look ids up in) holds its
+    articles."""
+    global ARTICLES
+    saved = ARTICLES
+    ARTICLES = {**saved, **{a["id"]: a for a in articles}}
+    try:
+        yield
+    finally:
+        ARTICLES = saved
+
+
+def render(
+    articles: list[dict],
+    section_pages: dict[int, list[list[str]]],
+    most_read: list[str],
+    rss_ids: list[str],
+    sitemap_ids: list[str],
+) -> dict[str, str]:
+    """Every file of one edition of the copy: relpath under the pages directory -> text. Article pages,
+    tag pages, section feeds and the "more from" boxes always follow the base content (``C``); the
+    arguments say what an edition changes."""
+    files: dict[str, str] = {"home.html": home_page(most_read)}
+    for section, pages in section_pages.items():
         name = C.SECTIONS[section]
         base = f"/category/{section}"
         for number, ids in enumerate(pages, 1):
-            write(
-                f"category/{section}/page-{number}.html",
-                listing_page(name, name, breadcrumb(name, base), base, f"category/{section}/{number}", ids, number, len(pages), section),
+            files[f"category/{section}/page-{number}.html"] = listing_page(
+                name, name, breadcrumb(name, base), base, f"category/{section}/{number}", ids, number, len(pages), section,
+                most_read,
             )
     for tag, pages in tag_pages().items():
         name = C.TAGS[tag]
         base = f"/tag/{tag}"
         for number, ids in enumerate(pages, 1):
-            write(
-                f"tag/{tag}/page-{number}.html",
-                listing_page(name, name, breadcrumb(f"الكلمات المفتاحية: {name}", base), base, f"tag/{tag}/{number}", ids, number, len(pages), None),
+            files[f"tag/{tag}/page-{number}.html"] = listing_page(
+                name, name, breadcrumb(f"الكلمات المفتاحية: {name}", base), base, f"tag/{tag}/{number}", ids, number, len(pages), None,
+                most_read,
             )
-    for article in C.ARTICLES:
-        write(f"articles/{article['id']}.html", article_page(article))
+    for article in articles:
+        files[f"articles/{article['id']}.html"] = article_page(article)
         if article.get("print"):
-            write(f"print/{article['id']}.html", print_page(article))
-    write("static/about.html", simple_page("من نحن", [
+            files[f"print/{article['id']}.html"] = print_page(article)
+    files["static/about.html"] = simple_page("من نحن", [
         "البوابة نيوز موقع إخباري مصري يقدم تغطية شاملة لأخبار مصر والعالم على مدار الساعة.",
         "يعمل في البوابة نيوز فريق من الصحفيين والمحررين في القاهرة والمحافظات.",
-    ]))
-    write("static/contact-us.html", simple_page("اتصل بنا", [
+    ])
+    files["static/contact-us.html"] = simple_page("اتصل بنا", [
         'للتواصل مع فريق التحرير: <a href="mailto:info@albawabhnews.com">info@albawabhnews.com</a>',
         "العنوان: القاهرة - جمهورية مصر العربية",
-    ]))
-    write("404.html", not_found_page())
-    write("robots.txt", robots())
-    write("rss.xml", rss())
-    write("sitemaps.xml", sitemap_index())
-    write("sitemap-news.xml", sitemap_news())
+    ])
+    files["404.html"] = not_found_page()
+    files["robots.txt"] = robots()
+    files["rss.xml"] = rss(rss_ids)
+    files.update(section_feeds())
+    files["sitemaps.xml"] = sitemap_index(sitemap_ids)
+    files["sitemap-news.xml"] = sitemap_news(sitemap_ids)
+    files[LAST_MODIFIED] = last_modified(files)
+    return files
+
+
+def render_base() -> dict[str, str]:
+    return render(C.ARTICLES, C.SECTION_PAGES, C.MOST_READ, C.RSS_IDS, C.NEWS_SITEMAP_IDS)
+
+
+def render_update() -> dict[str, str]:
+    """The "update" edition in full (see ``content_update.py``): the base site some hours later."""
+    from tests.site import content_update as U
+
+    edited = U.edited_article(ARTICLES[U.EDITED])
+    articles = [edited if a["id"] == U.EDITED else a for a in C.ARTICLES if a["id"] != U.GONE] + U.NEW_ARTICLES
+    with looked_up(articles):
+        return render(articles, U.section_pages(C.SECTION_PAGES), [U.N_SIDEBAR, *C.MOST_READ],
+                      [U.N_RSS, *C.RSS_IDS], [U.N_SITEMAP, *C.NEWS_SITEMAP_IDS])
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    for relpath, text in sorted(files.items()):
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def build() -> None:
+    """Write ``pages/`` (the base edition) and ``pages-update/`` (the update edition as an overlay: the
+    files that differ or are new, and ``deleted.txt`` listing the base files it no longer has)."""
+    base = render_base()
+    update = render_update()
+    overlay = {relpath: text for relpath, text in update.items() if base.get(relpath) != text}
+    deleted = sorted(set(base) - set(update))
+    overlay[DELETED] = "".join(f"{relpath}\n" for relpath in deleted)
+    write_tree(PAGES, base)
+    write_tree(PAGES_UPDATE, overlay)
 
 
 if __name__ == "__main__":
     build()
-    print(f"wrote {sum(1 for p in PAGES.rglob('*') if p.is_file())} files under {PAGES}")
+    for root in (PAGES, PAGES_UPDATE):
+        print(f"wrote {sum(1 for p in root.rglob('*') if p.is_file())} files under {root.relative_to(HERE.parents[1])}")

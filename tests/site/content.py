@@ -5,8 +5,9 @@ articles, each with the variant it covers (see ``README.md`` for the table). ``b
 content in the site's chrome and writes ``pages/``; the HTML bodies below are copied into the pages
 verbatim, so what you read here is what the crawler reads.
 
-The Kremlin (4912345) and Minsk (4910876) articles reuse the real text of
-``/work/shared/seed/aggregator-copy-kremlin-2023-11-22.txt``; the other texts are written for the test
+The Kremlin (4912345) and Minsk (4910876) articles reuse the real text of the seed,
+``seed/aggregator-copy-kremlin-2023-11-22.txt`` in the shared folder next to the project (beside
+SITE.md); the other texts are written for the test
 in the site's style and are not real reports.
 """
 
@@ -835,5 +836,8 @@ ARTICLES = [
 ]
 
 #: RSS items (/rss.xml) and Google-News sitemap entries (/sitemap-news.xml): reachable articles only.
+#: 4836421 is in the sitemap (and on no listing's first page) because the update edition edits it.
 RSS_IDS = ["5201153", "5200487", "5034518", "4912702", "4912588", "4912901", "4912533", "4912466"]
-NEWS_SITEMAP_IDS = ["4912702", "4912588", "4912901", "4912533", "4912466", "4912345"]
+NEWS_SITEMAP_IDS = ["4912702", "4912588", "4912901", "4912533", "4912466", "4912345", "4836421"]
+#: /rss/1, the breaking-news (عاجل) feed: the ticker's story and the latest of أخبار مصر.
+BREAKING_FEED_IDS = ["5200487", "4912901", "4912466"]

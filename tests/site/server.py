@@ -55,6 +55,7 @@ reference. Without them the server answers exactly the pages under ``pages/``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import socket
@@ -65,20 +66,28 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 PAGES = Path(__file__).resolve().parent / "pages"
+#: The "update" edition's overlay over PAGES (see content_update.py): the files that differ or are new,
+#: plus DELETED, the base files that edition no longer has.
+PAGES_UPDATE = Path(__file__).resolve().parent / "pages-update"
+LAST_MODIFIED = "last-modified.json"
+DELETED = "deleted.txt"
+EDITIONS = ("base", "update")
 
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 
+RSS = "application/rss+xml; charset=utf-8"
 STATIC = {
     "/robots.txt": ("robots.txt", TEXT),
-    "/rss.xml": ("rss.xml", "application/rss+xml; charset=utf-8"),
+    "/rss.xml": ("rss.xml", RSS),
     "/sitemaps.xml": ("sitemaps.xml", XML),
     "/sitemap-news.xml": ("sitemap-news.xml", XML),
     "/page/about": ("static/about.html", HTML),
@@ -86,6 +95,9 @@ STATIC = {
 }
 ARTICLE_PATH = re.compile(r"^/(\d{6,})$")
 LISTING_PATH = re.compile(r"^/(category|tag)/(\d+)$")
+FEED_PATH = re.compile(r"^/rss/(?:(section)/)?(\d+)$")
+#: Files answered with validators (ETag, and Last-Modified when LAST_MODIFIED has a date for them).
+VALIDATED = re.compile(r"^(?:articles/|rss|sitemap)")
 DIGITS = re.compile(r"^\d+$")
 
 # -- fault injection --------------------------------------------------------------------------------
@@ -119,7 +131,15 @@ FAULT_KINDS = {
     "disallowed_redirect": "always 302 to `/admin/login?next=<path>` (robots.txt disallows /admin/)",
     "robots_disallowed": "robots.txt disallows the path; the path itself answers a stub article page",
     "status": "`status=NNN:<path>`: always that HTTP status with the site's error page",
+    "charset_lie": "always the page's UTF-8 bytes labelled windows-1256: `Content-Type: text/html; "
+                   "charset=windows-1256` and `<meta charset=\"windows-1256\">`",
+    "stray_close": "always the page with a stray `</div>` after the 2nd `</p>` inside `div.paragraph-list` "
+                   "(a parser closes the body container there)",
+    "unclosed_div": "always the page without the `</div>` that closes `div.paragraph-list` (a parser lets "
+                    "the body container swallow the tags, keywords, comments and more-news blocks)",
 }
+#: Fault kinds that rewrite the page's bytes (every request) and answer 200 as the page would.
+CONTENT_FAULTS = frozenset({"charset_lie", "stray_close", "unclosed_div"})
 FIRST_ONLY = frozenset({"stall", "truncate", "truncate_chunked", "truncate_unsized", "reset", "cms_error_once"})
 FLAKY_FAILURES = 2
 HUGE_BYTES = 10 * 1024 * 1024
@@ -246,6 +266,11 @@ class SiteServer(ThreadingHTTPServer):
     ``mutate``: a key of :data:`MUTATIONS`, applied to article pages as they are served.
     ``stall_seconds``: how long a ``stall`` fault holds its first answer. ``offsite_base``: where
     ``offsite_redirect`` points and where the links to "another domain" injected with faults go.
+    ``root``: the pages directory (default ``pages/``); ``update_root``: the overlay of the "update"
+    edition (default ``pages-update/`` for the default root, ``<root>-update`` beside another root).
+    ``edition``: "base" or "update", also settable on the running server (``server.edition = "update"``).
+    ``conditional``: send ``ETag``/``Last-Modified`` on articles, feeds and sitemaps and answer matching
+    ``If-None-Match``/``If-Modified-Since`` with 304 (default on; off = no validators, never 304).
     """
 
     daemon_threads = True
@@ -253,7 +278,8 @@ class SiteServer(ThreadingHTTPServer):
 
     def __init__(self, address, faults=None, verbose: bool = False, *, delay: float = 0.0,
                  mutate: str | None = None, stall_seconds: float = DEFAULT_STALL_SECONDS,
-                 offsite_base: str | None = None):
+                 offsite_base: str | None = None, root: Path | str | None = None,
+                 update_root: Path | str | None = None, edition: str = "base", conditional: bool = True):
         if mutate is not None and mutate not in MUTATIONS:
             raise ValueError(f"mutate={mutate!r}: expected one of {', '.join(MUTATIONS)}")
         self.fault_list = parse_faults(faults)
@@ -267,6 +293,60 @@ class SiteServer(ThreadingHTTPServer):
         self._hits: Counter[str] = Counter()
         self._fault_hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
+        self.root = Path(root) if root is not None else PAGES
+        if update_root is not None:
+            self.update_root = Path(update_root)
+        elif root is None:
+            self.update_root = PAGES_UPDATE
+        else:
+            self.update_root = self.root.with_name(self.root.name + "-update")
+        self.edition = edition
+        self.conditional = bool(conditional)
+
+    # -- editions ------------------------------------------------------------------------------------
+    @property
+    def edition(self) -> str:
+        """ "base" (``root`` as it is) or "update" (``update_root`` over ``root``); switch it at any time."""
+        return self._edition
+
+    @edition.setter
+    def edition(self, value: str) -> None:
+        if value not in EDITIONS:
+            raise ValueError(f"edition={value!r}: expected one of {', '.join(EDITIONS)}")
+        if value == "update" and not self.update_root.is_dir():
+            raise ValueError(f"edition 'update': no overlay directory {self.update_root}")
+        self._edition = value
+
+    def locate(self, relpath: str) -> Path | None:
+        """The file that serves ``relpath`` in the current edition, or None (no such page, or deleted)."""
+        if self._edition == "update":
+            if relpath in self._deleted():
+                return None
+            path = self.update_root / relpath
+            if path.is_file():
+                return path
+        path = self.root / relpath
+        return path if path.is_file() else None
+
+    def _deleted(self) -> frozenset[str]:
+        path = self.update_root / DELETED
+        return frozenset(path.read_text(encoding="utf-8").split()) if path.is_file() else frozenset()
+
+    def read(self, relpath: str) -> bytes:
+        path = self.locate(relpath)
+        if path is None:
+            raise FileNotFoundError(relpath)
+        return path.read_bytes()
+
+    def last_modified(self, relpath: str) -> str | None:
+        """The ``Last-Modified`` date build.py recorded for ``relpath`` in this edition, or None."""
+        path = self.locate(LAST_MODIFIED)
+        if path is None:
+            return None
+        return json.loads(path.read_text(encoding="utf-8")).get(relpath)
+
+    def resolve(self, target: str) -> tuple[str, str] | None:
+        return resolve(target, exists=lambda relpath: self.locate(relpath) is not None)
 
     @property
     def hits(self) -> dict[str, int]:
@@ -300,7 +380,7 @@ class SiteServer(ThreadingHTTPServer):
 
     def new_pages(self) -> list[Fault]:
         """Faults on paths the copy does not have: linked from the home page so a crawl meets them."""
-        return [f for f in self.fault_list if f.kind != "status" and resolve(f.target) is None]
+        return [f for f in self.fault_list if f.kind != "status" and self.resolve(f.target) is None]
 
     def handle_error(self, request, client_address) -> None:
         # A client that gave up (timeout, size cap) leaves a broken pipe behind: expected with faults.
@@ -348,12 +428,29 @@ class SiteHandler(BaseHTTPRequestHandler):
         found = self.server.fault_for(target)
         if found is not None and self._inject(*found, target=target, send_body=send_body):
             return
-        resolved = resolve(target)
+        resolved = self.server.resolve(target)
         if resolved is None:
             self._send(HTTPStatus.NOT_FOUND, HTML, self._read("404.html"), send_body)
             return
         relpath, content_type = resolved
-        self._send(HTTPStatus.OK, content_type, self._page(relpath), send_body)
+        self._send_page(relpath, content_type, self._page(relpath), send_body)
+
+    def _send_page(self, relpath: str, content_type: str, body: bytes, send_body: bool) -> None:
+        """A 200 with ``body``, or a 304 when the request's validators match it (``conditional`` on)."""
+        validators: dict[str, str] = {}
+        if self.server.conditional and VALIDATED.match(relpath):
+            validators["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            last_modified = self.server.last_modified(relpath)
+            if last_modified:
+                validators["Last-Modified"] = last_modified
+            if not_modified(self.headers, validators):
+                self.send_response(HTTPStatus.NOT_MODIFIED)  # no body, no Content-Length, no Content-Type
+                for name, value in validators.items():
+                    self.send_header(name, value)
+                self.send_header("X-Powered-By", "ASP.NET")
+                self.end_headers()
+                return
+        self._send(HTTPStatus.OK, content_type, body, send_body, headers=validators)
 
     def _page(self, relpath: str) -> bytes:
         """A page as served: with the fault mode's extra links, robots rules, or the layout mutation."""
@@ -424,9 +521,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         elif kind in ("cms_error", "cms_error_once"):
             self._send(HTTPStatus.OK, HTML, CMS_ERROR_PAGE, send_body)
         elif kind == "error_page":
-            self._send(HTTPStatus.OK, HTML, soft_error_page(), send_body)
+            self._send(HTTPStatus.OK, HTML, soft_error_page(self._read("404.html")), send_body)
         elif kind == "cms_error_template":
-            self._send(HTTPStatus.OK, HTML, error_in_template_page(path), send_body)
+            template = self._read("articles/4912188.html")
+            self._send(HTTPStatus.OK, HTML, error_in_template_page(path, template), send_body)
         elif kind == "redirect_loop":
             hop = parse_qs(urlsplit(target).query).get("loop", ["0"])[0]
             hop = int(hop) if hop.isdigit() else 0
@@ -444,12 +542,26 @@ class SiteHandler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, HTML, stub_article_page(path.strip("/")), send_body)
             else:
                 return False
+        elif kind in CONTENT_FAULTS:
+            resolved = self.server.resolve(target)
+            if resolved is None:
+                return False  # no page to rewrite: the 404 as usual
+            relpath, content_type = resolved
+            body = self._page(relpath)
+            if kind == "charset_lie":
+                body = body.replace(b'<meta charset="utf-8">', b'<meta charset="windows-1256">', 1)
+                content_type = CHARSET_LIE_TYPE
+            elif kind == "stray_close":
+                body = insert_stray_close(body)
+            else:
+                body = remove_body_close(body)
+            self._send_page(relpath, content_type, body, send_body)
         else:  # pragma: no cover - FAULT_KINDS and this method list the same kinds
             raise AssertionError(kind)
         return True
 
     def _page_or_stub(self, target: str) -> bytes:
-        resolved = resolve(target)
+        resolved = self.server.resolve(target)
         if resolved is not None:
             return self._page(resolved[0])
         return stub_article_page(urlsplit(target).path.strip("/"))
@@ -495,9 +607,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 0
 
-    @staticmethod
-    def _read(relpath: str) -> bytes:
-        return (PAGES / relpath).read_bytes()
+    def _read(self, relpath: str) -> bytes:
+        return self.server.read(relpath)
 
     def _send_head(self, status: HTTPStatus, content_type: str, headers: Mapping[str, str]) -> None:
         self.send_response(status)
@@ -571,9 +682,9 @@ def cut_point(body: bytes) -> int:
     return len(body) // 2
 
 
-def soft_error_page() -> bytes:
+def soft_error_page(not_found: bytes) -> bytes:
     """The site's 404 page turned into a generic error message (its chrome, sidebar and menus kept)."""
-    page = (PAGES / "404.html").read_text(encoding="utf-8")
+    page = not_found.decode("utf-8")
     page = page.replace("<title>الصفحة غير موجودة - البوابة نيوز</title>",
                         f"<title>{ERROR_TITLE} - البوابة نيوز</title>")
     page = page.replace("<h1>404</h1>", f"<h1>{ERROR_TITLE}</h1>")
@@ -581,10 +692,10 @@ def soft_error_page() -> bytes:
     return page.encode("utf-8")
 
 
-def error_in_template_page(path: str) -> bytes:
-    """An article page whose template rendered an error instead of the story: h1 and body hold the error,
-    no date, no byline, no JSON-LD NewsArticle."""
-    page = (PAGES / "articles" / "4912188.html").read_text(encoding="utf-8")
+def error_in_template_page(path: str, template: bytes) -> bytes:
+    """An article page (``template``) whose template rendered an error instead of the story: h1 and body
+    hold the error, no date, no byline, no JSON-LD NewsArticle."""
+    page = template.decode("utf-8")
     start, end = page.index('<article class="cont"'), page.index("</article>") + len("</article>")
     article = (f'<article class="cont" id="article-{path.strip("/")}">\n<h1>{ERROR_TITLE}</h1>\n'
                f'<div class="paragraph-list">\n<p>{ERROR_TEXT}</p>\n'
@@ -605,6 +716,61 @@ def stub_article_page(article_id: str) -> bytes:
 <div class="publish"><time datetime="2023-11-23T10:00:00">الخميس 23/نوفمبر/2023 - 10:00 ص</time></div>
 <div class="paragraph-list"><p>هذه صفحة لا ينبغي أن يجلبها الزاحف.</p></div></article></body></html>
 """.encode()
+
+
+CHARSET_LIE_TYPE = "text/html; charset=windows-1256"
+BODY_OPEN = b'<div class="paragraph-list">'
+DIV_TAG = re.compile(rb"<(/?)div\b[^>]*>", re.IGNORECASE)
+
+
+def body_close(body: bytes) -> tuple[int, int] | None:
+    """Start and end of the ``</div>`` that closes ``div.paragraph-list`` (divs counted), or None."""
+    start = body.find(BODY_OPEN)
+    if start < 0:
+        return None
+    depth = 0
+    for match in DIV_TAG.finditer(body, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.start(), match.end()
+    return None
+
+
+def insert_stray_close(body: bytes) -> bytes:
+    """``stray_close``: a ``</div>`` nobody opened, right after the body's 2nd ``</p>``."""
+    start, end = body.find(BODY_OPEN), (body_close(body) or (len(body),))[0]
+    position = start
+    for _ in range(2):
+        position = body.find(b"</p>", position, end)
+        if start < 0 or position < 0:
+            return body
+        position += len(b"</p>")
+    return body[:position] + b"</div>" + body[position:]
+
+
+def remove_body_close(body: bytes) -> bytes:
+    """``unclosed_div``: the page without the ``</div>`` that closes ``div.paragraph-list``."""
+    found = body_close(body)
+    return body if found is None else body[: found[0]] + body[found[1]:]
+
+
+def not_modified(headers, validators: Mapping[str, str]) -> bool:
+    """RFC 9110 section 13.1: ``If-None-Match`` (weak comparison, ``*``) decides when present, else
+    ``If-Modified-Since`` against ``Last-Modified`` (whole seconds)."""
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:
+        etag = validators.get("ETag")
+        if etag is None:
+            return False
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    since, last = headers.get("If-Modified-Since"), validators.get("Last-Modified")
+    if since is None or last is None:
+        return False
+    try:
+        return parsedate_to_datetime(last) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def mutate_article(body: bytes, mutation: str) -> bytes:
@@ -628,8 +794,12 @@ def _page_number(query: dict[str, list[str]]) -> int | None:
     return int(value)
 
 
-def resolve(target: str) -> tuple[str, str] | None:
-    """Map a request target to (file under pages/, Content-Type), or None for a 404."""
+def resolve(target: str, exists=None) -> tuple[str, str] | None:
+    """Map a request target to (file under pages/, Content-Type), or None for a 404. ``exists(relpath)``
+    says whether a file is there (default: under PAGES; the server asks its own edition)."""
+    if exists is None:
+        def exists(relpath: str) -> bool:
+            return (PAGES / relpath).is_file()
     parts = urlsplit(target)
     path = parts.path
     if len(path) > 1 and path.endswith("/"):
@@ -641,17 +811,22 @@ def resolve(target: str) -> tuple[str, str] | None:
     if path in STATIC:
         return STATIC[path]
 
+    match = FEED_PATH.match(path)
+    if match:
+        relpath = f"rss/section/{match.group(2)}.xml" if match.group(1) else f"rss/{match.group(2)}.xml"
+        return (relpath, RSS) if exists(relpath) else None
+
     match = ARTICLE_PATH.match(path)
     if match:
         relpath = f"articles/{match.group(1)}.html"
-        return (relpath, HTML) if (PAGES / relpath).is_file() else None
+        return (relpath, HTML) if exists(relpath) else None
 
     if path.lower() == "/print.aspx":
         article_id = (query.get("id") or [""])[0]
         if not DIGITS.match(article_id):
             return None
         relpath = f"print/{article_id}.html"
-        return (relpath, HTML) if (PAGES / relpath).is_file() else None
+        return (relpath, HTML) if exists(relpath) else None
 
     match = LISTING_PATH.match(path)
     if match:
@@ -659,20 +834,24 @@ def resolve(target: str) -> tuple[str, str] | None:
         if page is None:
             return None
         relpath = f"{match.group(1)}/{match.group(2)}/page-{page}.html"
-        return (relpath, HTML) if (PAGES / relpath).is_file() else None
+        return (relpath, HTML) if exists(relpath) else None
 
     return None
 
 
 def serve(port: int = 0, host: str = "127.0.0.1", faults=None, verbose: bool = False, *, delay: float = 0.0,
-          mutate: str | None = None, stall_seconds: float = DEFAULT_STALL_SECONDS, offsite_base: str | None = None):
+          mutate: str | None = None, stall_seconds: float = DEFAULT_STALL_SECONDS, offsite_base: str | None = None,
+          root: Path | str | None = None, update_root: Path | str | None = None, edition: str = "base",
+          conditional: bool = True):
     """Start the server in a daemon thread: returns ``(server, thread, base_url)``.
 
     ``port=0`` picks a free port. Stop it with ``server.shutdown(); server.server_close()``. See
-    :class:`SiteServer` for ``faults``, ``delay``, ``mutate``, ``stall_seconds`` and ``offsite_base``.
+    :class:`SiteServer` for ``faults``, ``delay``, ``mutate``, ``stall_seconds``, ``offsite_base``,
+    ``root``, ``update_root``, ``edition`` and ``conditional``.
     """
     server = SiteServer((host, port), faults=faults, verbose=verbose, delay=delay, mutate=mutate,
-                        stall_seconds=stall_seconds, offsite_base=offsite_base)
+                        stall_seconds=stall_seconds, offsite_base=offsite_base, root=root,
+                        update_root=update_root, edition=edition, conditional=conditional)
     thread = threading.Thread(target=server.serve_forever, name="albawabh-site", daemon=True)
     thread.start()
     return server, thread, server.base_url
@@ -692,14 +871,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="how long a stall fault holds its first answer (set it above DOWNLOAD_TIMEOUT)")
     parser.add_argument("--offsite-base", help=f"where offsite links and redirects point (default "
                                                f"{DEFAULT_OFFSITE_BASE})")
+    parser.add_argument("--root", type=Path, help="serve this pages directory instead of tests/site/pages")
+    parser.add_argument("--update-root", type=Path, help="the update edition's overlay (default: pages-update, "
+                                                         "or <root>-update beside --root)")
+    parser.add_argument("--edition", choices=EDITIONS, default="base", help="which edition to serve")
+    parser.add_argument("--no-conditional", action="store_true",
+                        help="send no ETag/Last-Modified and never answer 304")
     args = parser.parse_args(argv)
     try:
         server = SiteServer((args.host, args.port), faults=",".join(args.faults or []) or None, verbose=args.verbose,
                             delay=args.delay, mutate=args.mutate, stall_seconds=args.stall_seconds,
-                            offsite_base=args.offsite_base)
+                            offsite_base=args.offsite_base, root=args.root, update_root=args.update_root,
+                            edition=args.edition, conditional=not args.no_conditional)
     except (FaultSpecError, ValueError) as exc:
         parser.error(str(exc))
-    print(f"serving {server.base_url}", flush=True)
+    print(f"serving {server.base_url}" + (" (edition update)" if server.edition == "update" else ""), flush=True)
     for fault in server.fault_list:
         print(f"fault {fault}: {FAULT_KINDS[fault.kind]}", flush=True)
     try:
