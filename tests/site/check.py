@@ -8,7 +8,8 @@
 4. The articles the walk reaches are exactly expected.json's; orphans are linked only from article
    bodies; nothing the walk fetched was a robots-disallowed path.
 5. expected.json agrees with the pages (titles, sections, bylines, tags, keywords, related links, the
-   body strings), so a typo in the hand-written file shows up here rather than as a crawler failure.
+   body strings), so a typo in the hand-written file shows up here rather than as a crawler failure;
+   expected_update.json agrees the same way with the update edition (``pages-update/`` over ``pages/``).
 
 This is a check of the copy and of the hand-written expectations, not a crawler: its body reading is
 the simplest that fits these pages and is no reference for the real extractor.
@@ -27,12 +28,15 @@ from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from tests.site import content as C
-from tests.site.server import PAGES, serve
+from tests.site import content_update as U
+from tests.site.server import DELETED, PAGES, PAGES_UPDATE, serve
 
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "albawabh" / "expected.json"
+EXPECTED_UPDATE = EXPECTED.with_name("expected_update.json")
 SITE_HOSTS = {"www.albawabhnews.com", "albawabhnews.com"}
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\ufeff"))
 LABEL = re.compile(r"^\s*(?:[اإأ]قرأ\s+[اأ]يض[اًا]+|ذات\s+صلة|(?:ال)?موضوعات\s+(?:ال)?متعلقة)\s*:?")
@@ -58,7 +62,12 @@ def normalise_keyword(text: str) -> str:
 
 def check_files() -> None:
     modes = {a["id"]: a["jsonld"] for a in C.ARTICLES}
-    for path in sorted(PAGES.rglob("*.html")):
+    for path in sorted(PAGES.rglob("*.xml")) + sorted(PAGES_UPDATE.rglob("*.xml")):
+        try:
+            etree.fromstring(path.read_bytes())
+        except etree.XMLSyntaxError as error:
+            problem(f"{path}: XML does not parse: {error}")
+    for path in sorted(PAGES.rglob("*.html")) + sorted(PAGES_UPDATE.rglob("*.html")):
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
@@ -281,13 +290,22 @@ def body_blocks(container) -> list[str]:
     return blocks
 
 
-def check_expected(expected: dict) -> None:
-    common = expected["body_must_not_contain_all"]
+def base_page(article_id: str) -> str:
+    return (PAGES / "articles" / f"{article_id}.html").read_text(encoding="utf-8")
+
+
+def update_page(article_id: str) -> str:
+    overlay = PAGES_UPDATE / "articles" / f"{article_id}.html"
+    return overlay.read_text(encoding="utf-8") if overlay.is_file() else base_page(article_id)
+
+
+def check_expected(expected: dict, common: list[str], articles: list[dict] = C.ARTICLES, page=base_page,
+                   label: str = "expected") -> None:
     for item in expected["articles"]:
         aid = item["article_id"]
-        where = f"expected {aid}"
-        article = next(a for a in C.ARTICLES if a["id"] == aid)
-        raw = (PAGES / "articles" / f"{aid}.html").read_text(encoding="utf-8")
+        where = f"{label} {aid}"
+        article = next(a for a in articles if a["id"] == aid)
+        raw = page(aid)
         tree = lxml_html.document_fromstring(raw)
         page_text = clean(tree.text_content())
 
@@ -342,10 +360,31 @@ def check_expected(expected: dict) -> None:
                 problem(f"{where}: common must_not_contain {needle!r} is in body")
 
 
+def check_update(expected: dict, update: dict) -> None:
+    """expected_update.json against the update edition: the same field checks, and the roles' ids."""
+    articles = [U.edited_article(next(a for a in C.ARTICLES if a["id"] == U.EDITED)), *U.NEW_ARTICLES]
+    check_expected(update, expected["body_must_not_contain_all"], articles, update_page, "expected_update")
+    roles = {item["role"]: item["article_id"] for item in update["articles"]}
+    wanted = {"N_rss": U.N_RSS, "N_sitemap": U.N_SITEMAP, "N_listing": U.N_LISTING, "N_sidebar": U.N_SIDEBAR,
+              "E": U.EDITED}
+    if roles != wanted:
+        problem(f"expected_update: roles {roles} vs content_update {wanted}")
+    gone = [item["article_id"] for item in update["deleted"]]
+    deleted = (PAGES_UPDATE / DELETED).read_text(encoding="utf-8").split()
+    if gone != [U.GONE] or deleted != [f"articles/{U.GONE}.html"]:
+        problem(f"expected_update: deleted {gone}, deleted.txt {deleted}, content_update {U.GONE}")
+    newest_base = max(datetime.fromisoformat(a["published"]) for a in C.ARTICLES)
+    top_id = max(int(a["id"]) for a in C.ARTICLES)
+    for article in U.NEW_ARTICLES:
+        if datetime.fromisoformat(article["published"]) <= newest_base or int(article["id"]) <= top_id:
+            problem(f"update: new article {article['id']} is not newer than every base article")
+
+
 def main() -> int:
     expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
     check_files()
-    check_expected(expected)
+    check_expected(expected, expected["body_must_not_contain_all"])
+    check_update(expected, json.loads(EXPECTED_UPDATE.read_text(encoding="utf-8")))
     server, thread, base = serve()
     try:
         check_walk(base, expected, server)
