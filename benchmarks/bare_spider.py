@@ -28,7 +28,7 @@ class BareSpider(scrapy.Spider):
         "ITEM_PIPELINES": {},
         "EXTENSIONS": {
             "newscrawl.extensions.health.CrawlHealth": None,
-            "newscrawl.extensions.state.StateExtension": None,
+            "newscrawl.state.extension.StateExtension": None,
         },
     }
 

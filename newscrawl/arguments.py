@@ -35,9 +35,13 @@ class SpiderArguments:
 
     #: Page kinds to render through Splash (``-a render=listings,articles``); needs SPLASH_URL.
     render: frozenset[str] = frozenset()
+    #: Where article URLs are found (``-a discover=feeds,sitemaps``): the RSS feeds, the sitemaps (robots.txt's
+    #: and ``/sitemaps.xml``) and the listings (sections, pagination, read-also links). Default: all three.
+    discover: frozenset[str] = frozenset({"feeds", "sitemaps", "listings"})
 
-    NAMES = ("base_url", "sections", "max_pages", "since", "render")
+    NAMES = ("base_url", "sections", "max_pages", "since", "render", "discover")
     RENDER_KINDS = frozenset({"listings", "articles"})
+    SOURCES = frozenset({"feeds", "sitemaps", "listings"})
 
     @classmethod
     def parse(cls, kwargs: dict) -> SpiderArguments:
@@ -64,6 +68,12 @@ class SpiderArguments:
             if not kinds <= cls.RENDER_KINDS:
                 raise SpiderArgumentError("render", raw, "expected listings, articles or both, comma-separated")
             values["render"] = kinds
+        if (raw := kwargs.pop("discover", None)) is not None:
+            sources = frozenset(part.strip() for part in str(raw).split(",") if part.strip())
+            if not sources or not sources <= cls.SOURCES:
+                raise SpiderArgumentError("discover", raw, "expected feeds, sitemaps, listings or several of them, "
+                                          "comma-separated")
+            values["discover"] = sources
         return cls(**values)
 
     def with_render(self, raw: str) -> SpiderArguments:

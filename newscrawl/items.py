@@ -57,6 +57,11 @@ class Article:
     #: True when an earlier run already emitted this article and it changed since (a newer modified
     #: date or different content); False for an article emitted for the first time.
     is_update: bool = False
+    #: 1 for an article's first delivery, then 2, 3, ... for each update delivered.
+    version: int = 1
+    #: On an update, the content fields that differ from the version delivered before (``title``, ``body``,
+    #: ``section``, ``author``, ``images``, ``tags``, ``keywords``, ``related``); empty otherwise.
+    changed_fields: list[str] = field(default_factory=list)
 
     # -- internal, never exported ------------------------------------------------------------------
     #: The body as :class:`newscrawl.text.blocks.Block` objects, before read-also splitting.
@@ -65,7 +70,33 @@ class Article:
     #: ``{"published": [("jsonld", "2023-11-22T13:47:00+02:00"), ("time_text", "...")], "modified": [...]}``.
     #: Sources: ``jsonld``, ``meta``, ``time_attr``, ``time_text``, ``listing``.
     date_candidates: dict = _internal(dict)
+    #: How the page was fetched, for the state: ``fetched_at`` (the crawl's clock), ``etag``,
+    #: ``last_modified`` (response validators), ``hint_date`` (the newest date discovery gave for it),
+    #: ``reason`` (why it was fetched: new, changed, revisit, retry).
+    fetch_info: dict = _internal(dict)
 
     @classmethod
     def exported_fields(cls) -> list[str]:
         return [f.name for f in fields(cls) if not f.metadata.get("internal")]
+
+
+@dataclass
+class Deletion:
+    """An article an earlier run delivered that now answers 404 or 410: emitted once, in the same feed."""
+
+    #: Canonical URL, as in the article's own item.
+    url: str
+    article_id: str
+    #: The HTTP status that said the article is gone (404 or 410).
+    http_status: int
+    #: When the crawl saw it gone, UTC ISO 8601.
+    detected_at: str
+    deleted: bool = True
+    #: The last version delivered before the deletion.
+    version: int = 1
+
+
+def exported_fields() -> list[str]:
+    """Every field a feed may carry: the article's, then the deletion record's own."""
+    names = Article.exported_fields()
+    return names + [f.name for f in fields(Deletion) if f.name not in names]

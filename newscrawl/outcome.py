@@ -10,16 +10,20 @@ Pure functions over the crawl's stats. A run fails (exit 1) when
   an article link: the site's layout changed under us;
 - the crawl stopped on a signal (SIGTERM, Ctrl-C) before it finished: whatever it wrote is consistent
   and committed, but the run is not complete;
+- a pipeline raised on an article (``newscrawl/pipeline_errors``): that article is lost for this run;
 - a health check failed (``newscrawl/health/failed_checks``, set by the health extension).
 
-A run that finds nothing new is a success.
+A run that finds nothing new is a success. A run that could not reach a listing, feed or sitemap (a 5xx
+that retries did not fix), or stopped at ``NEWSCRAWL_MAX_REQUESTS``, is a success but not *clean*
+(:func:`incomplete_reasons`): it confirms nothing, so the next run pages past what it missed. Another run
+holding the state ends the run before it starts, with exit code 3 (``LOCKED``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-OK, FAILED = 0, 1
+OK, FAILED, BAD_ARGUMENT, LOCKED = 0, 1, 2, 3
 
 COMPLETE_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout",
                     "closespider_errorcount")
@@ -40,12 +44,31 @@ def feeds_failed(stats: dict) -> int:
     return _sum(stats, "feedexport/failed_count/")
 
 
+def incomplete_reasons(stats: dict) -> list[str]:
+    """Why a run did not reach everything it should have: what keeps it from confirming its records."""
+    reasons = [f"{count} {kind} page(s) not reached" for kind in ("listings", "feeds", "sitemaps")
+               if (count := stats.get(f"newscrawl/unreached/{kind}", 0))]
+    if count := stats.get("newscrawl/listing/parse_error", 0):
+        reasons.append(f"{count} listing page(s) could not be read")
+    if count := stats.get("newscrawl/pipeline_errors", 0):
+        reasons.append(f"{count} article(s) failed in a pipeline")
+    if count := _sum(stats, "spider_exceptions/"):
+        reasons.append(f"{count} callback error(s)")
+    if stats.get("newscrawl/limits/requests_per_run"):
+        reasons.append("the run stopped making requests at NEWSCRAWL_MAX_REQUESTS")
+    return reasons
+
+
 def run_outcome(stats: dict, settings=None) -> Outcome:
     outcome = Outcome()
     if failed := feeds_failed(stats):
         outcome.reasons.append(f"{failed} feed file(s) failed to store")
     elif not _sum(stats, "feedexport/success_count/"):
         outcome.reasons.append("no feed was stored (feed exports are disabled: see the errors above)")
+    if count := stats.get("newscrawl/feeds/write_errors"):
+        outcome.reasons.append(f"{count} feed write(s) failed")
+    if count := stats.get("newscrawl/pipeline_errors"):
+        outcome.reasons.append(f"{count} article(s) failed in a pipeline (see the errors above)")
     if stats.get("newscrawl/state/commit_failed"):
         outcome.reasons.append("the state could not be committed")
     listings = stats.get("newscrawl/pages/listing", 0)
@@ -78,14 +101,31 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
     listings, articles = stats.get("newscrawl/pages/listing", 0), stats.get("newscrawl/pages/article", 0)
     stored, failed = _sum(stats, "feedexport/success_count/"), feeds_failed(stats)
     local = ", ".join(stats.get("newscrawl/feeds/local") or []) or "none"
+    deleted = stats.get("newscrawl/state/deleted", 0)
+    sources = ", ".join(f"{source} {stats.get(f'newscrawl/discovery/{source}/urls', 0)}"
+                        + (f" ({n} documents failed)" if (n := stats.get(f"newscrawl/discovery/{source}/failed"))
+                           else "")
+                        for source in ("feeds", "sitemaps", "listings"))
+    fetched = ", ".join(f"{reason} {count}" for reason in ("new", "changed", "revisit", "retry")
+                        if (count := stats.get(f"newscrawl/fetch/{reason}", 0))) or "none"
+    held = {key.removeprefix("newscrawl/held_back/"): value for key, value in sorted(stats.items())
+            if key.startswith("newscrawl/held_back/")}
     lines = [
         f"run summary: pages {stats.get('response_received_count', 0)} (listings {listings}, articles {articles}),"
         f" http 4xx {not_found}, 5xx {server_errors} (retried or not)",
-        f"run summary: articles emitted {emitted} (new {new}, updated {updated}),"
-        f" skipped as already delivered {skipped}",
-        "run summary: dropped " + (", ".join(f"{k} {v}" for k, v in drops.items()) or "none"),
+        f"run summary: article links found: {sources}; fetched: {fetched}; not fetched (delivered, nothing due)"
+        f" {stats.get('newscrawl/revisit/skipped', 0)}; answered 304 {stats.get('newscrawl/revisit/not_modified', 0)}",
+        f"run summary: articles emitted {emitted} (new {new}, updated {updated}, deleted {deleted}),"
+        f" fetched but unchanged {skipped}",
+        "run summary: dropped " + (", ".join(f"{k} {v}" for k, v in drops.items()) or "none")
+        + ("; held back " + ", ".join(f"{k} {v}" for k, v in held.items()) if held else ""),
         f"run summary: feed files stored {stored}, failed {failed}; local copy {local}",
     ]
+    if incomplete := incomplete_reasons(stats):
+        unreached = stats.get("newscrawl/unreached/urls") or []
+        lines.append("run summary: not everything was reached (" + "; ".join(incomplete) + ")"
+                     + (": " + ", ".join(unreached[:5]) if unreached else "")
+                     + "; the next run pages past it")
     if "newscrawl/state/committed" in stats:
         waiting = stats.get("newscrawl/state/not_committed", 0)
         lines.append(f"run summary: state committed {stats['newscrawl/state/committed']}"

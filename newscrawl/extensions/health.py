@@ -11,6 +11,8 @@ on the first run, not after a week of empty fields in the dataset:
 - layout drift: the share of article pages whose body was found only by a fallback layer (another
   selector than SITE.md's ``div.paragraph-list``, or JSON-LD ``articleBody``): the text is kept, but the
   run says the layout changed before the fallbacks stop working too;
+- held back: more than ``NEWSCRAWL_HEALTH_MAX_HELD_BACK`` articles held back as garbled text or a body
+  that shrank sharply against the delivered version (``newscrawl/held_back/<reason>``);
 - HTTP errors: the share of requests that failed for good (a 5xx or a download error that retrying did
   not fix; a failure that a retry recovered is not the site failing us).
 
@@ -34,6 +36,8 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.items import Deletion
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 0.95, "author": 0.90, "section": 0.90}
@@ -48,6 +52,7 @@ class Thresholds:
     max_midnight_share: float = 0.5
     max_jan1_share: float = 0.2
     max_fallback_body_share: float = 0.10
+    max_held_back: int = 3
 
 
 @dataclass
@@ -123,6 +128,11 @@ def health_checks(tally: RunTally, stats: dict, thresholds: Thresholds) -> list[
             failed.append(f"body found only by fallback selectors on {share:.0%} of article pages "
                           f"({fallback} of {article_pages}) > {thresholds.max_fallback_body_share:.0%}: "
                           "the article layout changed")
+    held = {k.removeprefix("newscrawl/held_back/"): v for k, v in sorted(stats.items())
+            if k.startswith("newscrawl/held_back/") and isinstance(v, int)}
+    if sum(held.values()) > thresholds.max_held_back:
+        failed.append(f"{sum(held.values())} articles held back ("
+                      + ", ".join(f"{k} {v}" for k, v in held.items()) + f") > {thresholds.max_held_back}")
     responses = stats.get("response_received_count", 0)
     status_errors, exceptions = failed_requests(stats)
     errors = status_errors + exceptions
@@ -174,6 +184,7 @@ class CrawlHealth:
             max_drop_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10),
             max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10),
             max_fallback_body_share=settings.getfloat("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", 0.10),
+            max_held_back=settings.getint("NEWSCRAWL_HEALTH_MAX_HELD_BACK", 3),
         )
         extension = cls(crawler.stats, thresholds)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
@@ -181,7 +192,8 @@ class CrawlHealth:
         return extension
 
     def item_scraped(self, item, **kwargs) -> None:
-        self.tally.add(item, self.thresholds.coverage)
+        if not isinstance(item, Deletion):
+            self.tally.add(item, self.thresholds.coverage)
 
     def spider_closed(self, **kwargs) -> None:
         failed = health_checks(self.tally, self.stats.get_stats(), self.thresholds)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from itemadapter import ItemAdapter
 
+from newscrawl.items import Deletion
 from newscrawl.text.arabic import (
     boilerplate_kind,
     clean_text,
@@ -93,6 +94,8 @@ class CleanTextPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
+        if isinstance(item, Deletion):  # a deletion record carries no article to clean or check
+            return item
         adapter = ItemAdapter(item)
         try:
             changes, counts = self.cleaned(adapter)

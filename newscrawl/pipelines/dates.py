@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from itemadapter import ItemAdapter
 
 from newscrawl.dates import ParsedDate, parse_date_detail
+from newscrawl.items import Deletion
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ class DatesPipeline:
             self.stats.inc_value(f"{STATS_PREFIX}/{key}")
 
     def process_item(self, item):
+        if isinstance(item, Deletion):  # a deletion record carries no article to clean or check
+            return item
         adapter = ItemAdapter(item)
         fields = adapter.field_names()
         if "date_candidates" not in fields and "published_raw" not in fields:

@@ -8,7 +8,8 @@ item already had) and ``body_blocks`` (the remaining blocks).
 
 Stats: ``newscrawl/related/blocks/<form>`` (``inline``, ``label_run``, ``box``, ``label_only``: read-also
 blocks removed), ``newscrawl/related/links`` (related items added), ``newscrawl/related/items_with_related``,
-``newscrawl/related/errors`` (items passed on unchanged after a failure).
+``newscrawl/related/errors`` (items passed on unchanged after a failure), ``newscrawl/limits/related``
+(items whose related list was cut to ``NEWSCRAWL_MAX_RELATED``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections import Counter
 
 from itemadapter import ItemAdapter
 
+from newscrawl.items import Deletion
 from newscrawl.pipelines.clean import can_set
 from newscrawl.text.related import split_related
 
@@ -39,14 +41,17 @@ def merge_related(existing: list[dict] | None, found: list[dict]) -> list[dict]:
 
 
 class RelatedPipeline:
-    def __init__(self, stats):
+    def __init__(self, stats, max_related: int = 50):
         self.stats = stats
+        self.max_related = max_related
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings.getint("NEWSCRAWL_MAX_RELATED", 50))
 
     def process_item(self, item):
+        if isinstance(item, Deletion):  # a deletion record carries no article to clean or check
+            return item
         adapter = ItemAdapter(item)
         blocks = adapter.get("body_blocks")
         if not blocks:
@@ -54,7 +59,12 @@ class RelatedPipeline:
         try:
             result = split_related(blocks)
             related = merge_related(adapter.get("related"), result.related)
-            added = len(related) - len(adapter.get("related") or ())
+            if len(related) > self.max_related:  # a page that links thousands of articles is flagged, not obeyed
+                logger.warning("%s holds %d related articles: %d kept (NEWSCRAWL_MAX_RELATED)", adapter.get("url"),
+                               len(related), self.max_related)
+                self.stats.inc_value("newscrawl/limits/related")
+                related = related[:self.max_related]
+            added = max(len(related) - len(adapter.get("related") or ()), 0)
             changes = {
                 "body_blocks": result.body_blocks,
                 "body": "\n\n".join(block.text for block in result.body_blocks if block.text) or None,

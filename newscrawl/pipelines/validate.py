@@ -10,6 +10,8 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from newscrawl.items import Deletion
+
 logger = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("title", "body")
@@ -29,6 +31,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
+        if isinstance(item, Deletion):  # a deletion record carries no article to clean or check
+            return item
         adapter = ItemAdapter(item)
         missing = missing_fields(adapter)
         if missing:

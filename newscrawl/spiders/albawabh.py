@@ -1,9 +1,13 @@
 """The albawabh spider: navigation only.
 
-It starts at the home page (or at the sections named by ``-a sections=``), follows the sections of the
-navigation menu, each listing's cards, "most read" sidebar and pager, and the article links inside
-article bodies (the read-also links). Each article is requested once per run, keyed by its id; the
-print view of an article is the same article. What a page holds is read in ``newscrawl.sites``.
+Article URLs come from three sources (``-a discover=``, default all): the RSS feeds (``/rss.xml``, and
+``/rss/section/<n>`` for the sections of ``-a sections``), the sitemaps (robots.txt's ``Sitemap:`` lines
+and ``/sitemaps.xml``, indexes followed newest first) and the listings (home, the sections of the menu,
+their pagers, the "most read" sidebar and the read-also links inside articles). Whatever the source, an
+article is requested at most once per run, and only when the revisit policy gives a reason
+(``newscrawl.state.revisit``): new, a newer date than the one known, a revisit due, a retry after a 404.
+A listing is paged further only while its own last card is an article no clean run has confirmed.
+What a page holds is read in ``newscrawl.sites`` and ``newscrawl.discovery``.
 """
 
 from __future__ import annotations
@@ -11,16 +15,37 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.arguments import SpiderArguments
+from newscrawl.dates import parse_date
+from newscrawl.discovery.feeds import parse_feed
+from newscrawl.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from newscrawl.items import Deletion
 from newscrawl.sites.albawabh import ArticlePage, ListingPage
-from newscrawl.sites.urls import Site, article_id_from_url, listing_url, page_number, section_id_from_url
+from newscrawl.sites.urls import (
+    Site,
+    article_id_from_url,
+    canonical_article_url,
+    listing_url,
+    page_number,
+    section_id_from_url,
+)
+from newscrawl.state import state_extension
+from newscrawl.state.records import GONE, MISSING, StateRecord, latest
+from newscrawl.state.revisit import RevisitPolicy, crawl_now, iso, retry_delay
+
+#: Sitemap indexes are followed this deep (index -> sitemap); deeper nesting is counted, not followed.
+MAX_SITEMAP_DEPTH = 2
+SITEMAP_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
+GONE_STATUSES = (404, 410)
 
 
 def is_html(response: Response) -> bool:
@@ -44,17 +69,36 @@ class AlbawabhSpider(scrapy.Spider):
         self.site = Site.from_base_url(self.args.base_url)
         self.allowed_domains = self.site.allowed_domains
         self._requested_ids: set[str] = set()
+        self._records: dict[str, StateRecord | None] = {}  # the state's record of each article requested
+        self._sitemaps: set[str] = set()
+        self._requests = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if not spider.args.render and (setting := crawler.settings.get("NEWSCRAWL_RENDER")):
+        settings = crawler.settings
+        if not spider.args.render and (setting := settings.get("NEWSCRAWL_RENDER")):
             spider.args = spider.args.with_render(setting)
+        spider.policy = RevisitPolicy.from_settings(settings)
+        spider.max_requests = settings.getint("NEWSCRAWL_MAX_REQUESTS", 20000)
+        spider.max_links = settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE", 300)
+        spider.max_sitemaps = settings.getint("NEWSCRAWL_MAX_SITEMAPS", 20)
+        spider.stop_on_seen = settings.getbool("NEWSCRAWL_STOP_ON_SEEN", True)
         return spider
 
     # -- requests -------------------------------------------------------------------------------------
-    def _request(self, url: str, kind: str, callback, **kwargs: Any) -> scrapy.Request:
-        """Every request is made here: ``kind`` is ``listings`` or ``articles``, the unit of rendering."""
+    def _request(self, url: str, kind: str, callback, **kwargs: Any) -> scrapy.Request | None:
+        """Every request is made here; ``kind`` is ``listings``, ``articles``, ``feeds`` or ``sitemaps``.
+        None once the run made ``NEWSCRAWL_MAX_REQUESTS`` requests (counted: the run is then incomplete)."""
+        if self._requests >= self.max_requests:
+            if not self._count("newscrawl/limits/requests_per_run"):
+                self.logger.warning("the run reached NEWSCRAWL_MAX_REQUESTS=%d: no more requests are made; the "
+                                    "next run goes on from here", self.max_requests)
+            return None
+        self._requests += 1
+        if kind != "articles":
+            kwargs.setdefault("errback", self._source_failed)
+            kwargs.setdefault("meta", {})["kind"] = kind
         request = scrapy.Request(url, callback=callback, **kwargs)
         if kind in self.args.render and self.crawler.settings.get("SPLASH_URL"):
             from newscrawl.rendering import render_request
@@ -62,23 +106,162 @@ class AlbawabhSpider(scrapy.Spider):
             request = render_request(request, self.crawler.settings)
         return request
 
-    def _seen_before(self, article_id: str) -> bool:
-        """Whether an earlier run emitted this article (the incremental state), False without state."""
-        from newscrawl.state import state_of
+    def _source_failed(self, failure) -> None:
+        """A listing, feed or sitemap that failed for good. A 404/410 is an answer (the page does not
+        exist); anything else leaves the run incomplete, so nothing it delivered stops later runs' paging."""
+        request = failure.request
+        kind = request.meta.get("kind", "listings")
+        if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
+            self._count(f"newscrawl/{kind}/not_found")
+            self.logger.warning("%s %s answered %d", kind, request.url, failure.value.response.status)
+            return
+        self._count(f"newscrawl/unreached/{kind}")
+        unreached = self.crawler.stats.get_value("newscrawl/unreached/urls") or []
+        if len(unreached) < 20:
+            self.crawler.stats.set_value("newscrawl/unreached/urls", [*unreached, request.url])
+        self.logger.warning("%s %s was not reached (%s): the next run pages past it", kind, request.url,
+                            failure.getErrorMessage())
 
-        state = state_of(self.crawler)
-        return bool(state) and state.is_seen(article_id)
+    @property
+    def _state(self):
+        return state_extension(self.crawler)
+
+    def _consider(self, article_id: str, referer: str, source: str, hint: datetime | None = None,
+                  listing_date: str | None = None) -> scrapy.Request | None:
+        """The request for an article seen by a discovery source, or None when it is not worth one."""
+        if article_id in self._requested_ids:
+            self._count("newscrawl/requests/article_duplicate")
+            return None
+        extension = self._state
+        record = extension.store.get(article_id) if extension is not None and extension.store is not None else None
+        if record is not None and record.delivered and source == "listings":
+            extension.met(record)
+        reason = self.policy.reason(record, hint, crawl_now(self.crawler.settings)) if extension and \
+            extension.store is not None else "new"
+        if reason is None:
+            self._count("newscrawl/revisit/skipped")
+            return None
+        meta: dict[str, Any] = {"article_id": article_id, "fetch_reason": reason,
+                                "handle_httpstatus_list": [304, *GONE_STATUSES]}
+        if listing_date:
+            meta["listing_date"] = listing_date
+        if hint is not None:
+            meta["hint_date"] = iso(hint)
+        headers = {"Referer": referer}
+        if record is not None and record.delivered and record.status != GONE:
+            if record.etag:
+                headers["If-None-Match"] = record.etag
+            if record.last_modified:
+                headers["If-Modified-Since"] = record.last_modified
+        request = self._request(self.site.article_url(article_id), "articles", self.parse_article, meta=meta,
+                                headers=headers)
+        if request is not None:
+            self._requested_ids.add(article_id)
+            self._records[article_id] = record
+            self._count(f"newscrawl/fetch/{reason}")
+        return request
+
+    def _date(self, *texts: str | None) -> datetime | None:
+        """The latest of some date strings from a discovery source, or None."""
+        now = crawl_now(self.crawler.settings)
+        parsed = [value for text in texts if text and (value := parse_date(text, now=now)) is not None]
+        return max(parsed) if parsed else None
+
+    def _links_capped(self, count: int, url: str) -> bool:
+        """True past ``NEWSCRAWL_MAX_LINKS_PER_PAGE`` article links on one page (counted and logged once)."""
+        if count <= self.max_links:
+            return False
+        self._count("newscrawl/limits/links_per_page")
+        self.logger.warning("%s links more than %d articles: the rest are not followed", url, self.max_links)
+        return True
 
     # -- entry points ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.args.sections:
-            for section_id in self.args.sections:
-                yield self._listing_request(self.site.section_url(section_id))
-        else:
-            yield self._request(f"{self.site.base_url}/", "listings", self.parse_listing)
+        base = self.site.base_url
+        requests: list[scrapy.Request | None] = []
+        if "feeds" in self.args.discover:
+            feeds = [f"{base}/rss/section/{section}" for section in self.args.sections] or [f"{base}/rss.xml"]
+            requests += [self._request(url, "feeds", self.read_feed, priority=10) for url in feeds]
+        if "sitemaps" in self.args.discover:
+            requests.append(self._request(f"{base}/robots.txt", "sitemaps", self.read_robots, priority=10))
+            requests.append(self._sitemap_request(f"{base}/sitemaps.xml", base, 0))
+        if "listings" in self.args.discover:
+            if self.args.sections:
+                requests += [self._listing_request(self.site.section_url(section)) for section in self.args.sections]
+            else:
+                requests.append(self._request(f"{base}/", "listings", self.parse_listing))
+        for request in requests:
+            if request is not None:
+                yield request
 
     def parse(self, response: Response, **kwargs: Any) -> Any:
         return self.parse_listing(response)
+
+    # -- feeds and sitemaps ---------------------------------------------------------------------------
+    def read_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        result = parse_feed(response.body, response.url)
+        yield from self._discovered(response, "feeds", result)
+
+    def read_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        for url in sitemaps_from_robots(response.body):
+            if request := self._sitemap_request(url, response.url, 0):
+                yield request
+
+    def _sitemap_request(self, url: str, referer: str, depth: int) -> scrapy.Request | None:
+        target = self.site.crawl_url(url, referer)
+        if target is None:
+            self._count("newscrawl/discovery/sitemaps/offsite")
+            return None
+        if target in self._sitemaps:
+            return None
+        if len(self._sitemaps) >= self.max_sitemaps:
+            self._count("newscrawl/limits/sitemaps")
+            return None
+        self._sitemaps.add(target)
+        return self._request(target, "sitemaps", self.read_sitemap, priority=10,
+                             meta={"sitemap_depth": depth, "download_maxsize": SITEMAP_MAXSIZE})
+
+    def read_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        result = parse_sitemap(response.body, response.url)
+        depth = response.meta.get("sitemap_depth", 0)
+        if result.sitemaps:
+            if depth + 1 > MAX_SITEMAP_DEPTH:
+                self._count("newscrawl/discovery/sitemaps/too_deep", len(result.sitemaps))
+                self.logger.warning("sitemap index %s is nested deeper than %d: not followed", response.url,
+                                    MAX_SITEMAP_DEPTH)
+            else:
+                newest_first = sorted(result.sitemaps, key=lambda entry: self._date(entry.modified)
+                                      or datetime.min.replace(tzinfo=UTC), reverse=True)
+                for entry in newest_first:
+                    if request := self._sitemap_request(entry.url, response.url, depth + 1):
+                        yield request
+        yield from self._discovered(response, "sitemaps", result)
+
+    def _discovered(self, response: Response, source: str, result) -> Iterator[scrapy.Request]:
+        """Requests for the articles a feed or sitemap lists (``result``: a discovery ParseResult)."""
+        prefix = f"newscrawl/discovery/{source}"
+        self._count(f"{prefix}/documents")
+        if result.error:
+            self._count(f"{prefix}/failed")
+            self.logger.warning("%s %s: %s", source, response.url, result.error)
+        if result.truncated:
+            self._count(f"{prefix}/truncated")
+        if result.invalid:
+            self._count(f"{prefix}/invalid", result.invalid)
+        found = 0
+        for entry in result.entries:
+            url = self.site.crawl_url(entry.url, response.url)
+            article_id = article_id_from_url(url) if url else None
+            if article_id is None:
+                self._count(f"{prefix}/invalid" if url else f"{prefix}/offsite")
+                continue
+            found += 1
+            if self._links_capped(found, response.url):
+                break
+            self._count(f"{prefix}/urls")
+            if request := self._consider(article_id, response.url, source, self._date(entry.modified,
+                                                                                        entry.published)):
+                yield request
 
     # -- listings -------------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
@@ -96,15 +279,23 @@ class AlbawabhSpider(scrapy.Spider):
     def _follow_listing(self, response: Response) -> Iterator[scrapy.Request]:
         page = ListingPage(response.selector, response.url, self.site)
         cards = page.cards()
-        article_ids = []
+        own = page.events["newscrawl/listing/cards"]  # cards() lists the page's own cards first
+        article_ids: list[str] = []
+        own_ids: list[str] = []
         dates = []
-        for href, date in cards:
+        for position, (href, date) in enumerate(cards):
             url = self.site.crawl_url(href, response.url)
-            if url and (article_id := article_id_from_url(url)):
-                article_ids.append(article_id)
+            if not (url and (article_id := article_id_from_url(url))):
+                continue
+            if self._links_capped(len(article_ids) + 1, response.url):
+                break
+            article_ids.append(article_id)
+            if position < own:
+                own_ids.append(article_id)
                 dates.append(date)
-                if request := self._article_request(article_id, response.url, date):
-                    yield request
+            self._count("newscrawl/discovery/listings/urls")
+            if request := self._consider(article_id, response.url, "listings", self._date(date), date):
+                yield request
         self._merge(page.events)
         if not article_ids:
             self._count("newscrawl/listing/no_article_links")
@@ -116,7 +307,8 @@ class AlbawabhSpider(scrapy.Spider):
             for href in page.section_links():
                 url = self.site.crawl_url(href, response.url)
                 if url and section_id_from_url(url) and page_number(url) == 1:
-                    yield self._listing_request(url)
+                    if request := self._listing_request(url):
+                        yield request
 
         if page_number(response.url) >= self.args.max_pages:
             self._count("newscrawl/listing/stopped/max_pages")
@@ -124,40 +316,39 @@ class AlbawabhSpider(scrapy.Spider):
         if self.args.since and dates and self._all_older(dates):
             self._count("newscrawl/listing/stopped/since")
             return
-        if (article_ids and self.crawler.settings.getbool("NEWSCRAWL_STOP_ON_SEEN", True)
-                and all(self._seen_before(article_id) for article_id in article_ids)):
-            self._count("newscrawl/listing/stopped/all_seen")
+        # The listing's own cards, newest first: once its last card is an article a clean run confirmed,
+        # the pages below hold nothing new (the sidebar and links elsewhere on the page do not count).
+        last = (own_ids or article_ids)[-1:]
+        if self.stop_on_seen and last and self._confirmed(last[0]):
+            self._count("newscrawl/listing/stopped/seen")
             return
         next_href = page.next_page()
         if next_href and (url := self.site.crawl_url(next_href, response.url)):
-            if page_number(url) > page_number(response.url):
-                yield self._listing_request(url)
+            if page_number(url) > page_number(response.url) and (request := self._listing_request(url)):
+                yield request
 
-    def _listing_request(self, url: str) -> scrapy.Request:
+    def _confirmed(self, article_id: str) -> bool:
+        extension = self._state
+        return extension is not None and extension.store is not None and extension.store.is_seen(article_id)
+
+    def _listing_request(self, url: str) -> scrapy.Request | None:
         return self._request(listing_url(url), "listings", self.parse_listing)
 
     def _all_older(self, dates: list[str | None]) -> bool:
         """True when every card dated on this page is older than ``since`` (undated cards don't count)."""
-        from newscrawl.dates import parse_date
-
         now = datetime.now(UTC)
         parsed = [parse_date(text, now=now) for text in dates if text]
         parsed = [value for value in parsed if value is not None]
         return bool(parsed) and all(value < self.args.since for value in parsed)
 
     # -- articles -------------------------------------------------------------------------------------
-    def _article_request(self, article_id: str, referer: str, listing_date: str | None = None):
-        if article_id in self._requested_ids:
-            self._count("newscrawl/requests/article_duplicate")
-            return None
-        self._requested_ids.add(article_id)
-        meta = {"article_id": article_id}
-        if listing_date:
-            meta["listing_date"] = listing_date
-        return self._request(self.site.article_url(article_id), "articles", self.parse_article, meta=meta,
-                             headers={"Referer": referer})
-
     def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self._not_modified(response)
+            return
+        if response.status in GONE_STATUSES:
+            yield from self._gone(response)
+            return
         self._count("newscrawl/pages/article")
         if not is_html(response):
             self._count("newscrawl/dropped/not_html")
@@ -186,12 +377,59 @@ class AlbawabhSpider(scrapy.Spider):
             self._count("newscrawl/dropped/not_article")
             self.logger.warning("dropped %s: no article id on the page", response.url)
             return
+        item.fetch_info = {
+            "fetched_at": iso(crawl_now(self.crawler.settings)),
+            "etag": _header(response, b"ETag"),
+            "last_modified": _header(response, b"Last-Modified"),
+            "hint_date": response.meta.get("hint_date"),
+            "reason": response.meta.get("fetch_reason"),
+        }
         # Read-also and other links inside the body: on the same site, articles only.
+        links = 0
         for block in item.body_blocks:
             for link in block.article_links:
-                if request := self._article_request(link.article_id, response.url):
+                links += 1
+                if self._links_capped(links, response.url):
+                    break
+                if request := self._consider(link.article_id, response.url, "listings"):
                     yield request
+            else:
+                continue
+            break
         yield item
+
+    def _not_modified(self, response: Response) -> None:
+        """304: the page is as delivered; the fetch is recorded so its revisit reason is spent."""
+        self._count("newscrawl/revisit/not_modified")
+        article_id = response.meta["article_id"]
+        record = self._records.get(article_id)
+        extension = self._state
+        if record is None or extension is None:
+            return
+        now = iso(crawl_now(self.crawler.settings))
+        extension.check(replace(record, fetched_at=now, known_date=latest(record.known_date,
+                                                                           response.meta.get("hint_date"))))
+
+    def _gone(self, response: Response) -> Iterator[Deletion]:
+        """404/410: a deletion record for a delivered article (once), else the id waits out a backoff."""
+        article_id = response.meta["article_id"]
+        record = self._records.get(article_id)
+        now_at = crawl_now(self.crawler.settings)
+        if record is not None and record.delivered and record.status != GONE:
+            self._count("newscrawl/gone/deleted")
+            self.logger.info("article %s answered %d: emitting its deletion record", article_id, response.status)
+            yield Deletion(url=canonical_article_url(article_id), article_id=article_id,
+                           http_status=response.status, detected_at=iso(now_at))
+            return
+        self._count("newscrawl/gone/missing")
+        extension = self._state
+        if extension is None or extension.store is None:
+            return
+        base = record or StateRecord(article_id, version=0, status=MISSING)
+        failures = base.failures + 1
+        extension.check(replace(base, status=GONE if base.delivered else MISSING, failures=failures,
+                                http_status=response.status, fetched_at=iso(now_at),
+                                retry_at=iso(now_at + retry_delay(failures))))
 
     def _retry_or_drop(self, response: Response, reason: str, why: str) -> Iterator[scrapy.Request]:
         """Retry a response not worth parsing (RETRY_TIMES, like a 5xx); drop it, counted, once they ran out."""
@@ -204,12 +442,22 @@ class AlbawabhSpider(scrapy.Spider):
                             self.crawler.settings.getint("RETRY_TIMES"))
 
     # -- stats ----------------------------------------------------------------------------------------
-    def _count(self, key: str, count: int = 1) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key, count)
+    def _count(self, key: str, count: int = 1) -> int:
+        """Add ``count`` to a stat; returns its value before."""
+        stats = self.crawler.stats
+        if stats is None:
+            return 0
+        before = stats.get_value(key, 0)
+        stats.inc_value(key, count)
+        return before
 
     def _merge(self, events: Counter[str]) -> None:
         if self.crawler.stats is not None and events:
             inc_value = self.crawler.stats.inc_value  # looked up once: Scrapy wraps every stats method
             for key, count in events.items():
                 inc_value(key, count)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() or None if value else None
