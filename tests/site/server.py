@@ -1,10 +1,12 @@
-"""Serve the offline copy of albawabhnews.com (``tests/site/pages/``) over HTTP on loopback.
+"""Serve the offline copy of albawabhnews.com (``tests/site/pages/``, and its "update" edition) over HTTP
+on loopback.
 
 Command line (serves until killed)::
 
     python -m tests.site.server --port 8000 [--host 127.0.0.1] [--verbose]
     python -m tests.site.server --faults standard [--faults flaky:/4911318] [--stall-seconds 35]
     python -m tests.site.server --mutate layout [--delay 0.2]
+    python -m tests.site.server --edition update [--root DIR] [--update-root DIR] [--no-conditional]
 
 prints ``serving http://127.0.0.1:8000`` once the socket listens (and, with faults, one line per fault).
 
@@ -15,6 +17,8 @@ From Python (pytest fixtures)::
     server, thread, base_url = serve(faults=["flaky:/4912702", "stall:/4911955"], stall_seconds=3)
     server, thread, base_url = serve(mutate="layout")     # a copy whose article layout changed
     server, thread, base_url = serve(delay=0.2)           # every answer 0.2 s late (stop/resume tests)
+    server, thread, base_url = serve(root=tmp / "copy")   # another pages directory (overlay: tmp / "copy-update")
+    server.edition = "update"                    # same port: pages-update/ over pages/ (back: "base")
     ...
     server.hits                                  # {"/4912345": 1, "/category/72?page=2": 1, ...}
     server.shutdown(); server.server_close()
@@ -33,6 +37,7 @@ URL space (see README.md for the full map):
 ``/robots.txt``, ``/rss.xml``,        text/plain and XML
 ``/sitemaps.xml``,
 ``/sitemap-news.xml``
+``/rss/section/<n>``, ``/rss/<n>``     RSS, ``pages/rss/section/<n>.xml``, ``pages/rss/<n>.xml``; 404 otherwise
 ``/__hits``                           test-only: the request counter as JSON (never linked, not
                                       counted itself)
 anything else                         404 with the site's HTML error page
@@ -47,9 +52,16 @@ Every request (GET or HEAD, any status, faults included) increments ``server.hit
 ``target`` is the request path with its query string exactly as sent (``/category/72`` and
 ``/category/72?page=1`` are two keys). ``/__hits`` itself is not counted.
 
+Editions: ``server.edition`` is "base" (``pages/``) or "update" (``pages-update/`` over ``pages/``, minus
+the paths in its ``deleted.txt``), switchable while the server runs. Conditional GET (``conditional=True``,
+the default): articles, feeds and sitemaps carry a strong ``ETag`` over the bytes as served and the
+``Last-Modified`` of ``last-modified.json``; matching ``If-None-Match``/``If-Modified-Since`` get a 304
+without body, counted in ``hits``.
+
 Faults (``faults=``), mutations (``mutate=``) and the per-request ``delay`` are described in
-README.md ("Fault injection", "Layout mutations"); :data:`FAULT_KINDS` and :data:`PRESETS` are the
-reference. Without them the server answers exactly the pages under ``pages/``.
+README.md ("Fault injection", "Layout mutations", "Editions"); :data:`FAULT_KINDS` and :data:`PRESETS`
+are the reference. Without them, in the base edition, the server answers exactly the pages under
+``pages/``.
 """
 
 from __future__ import annotations
