@@ -108,13 +108,15 @@ NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY = env_float("NEWSCRAWL_HEALTH_MAX_FALLBACK_BO
 NEWSCRAWL_HEALTH_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 0.95, "author": 0.90, "section": 0.90}
 
 EXTENSIONS = {
+    "scrapy.extensions.feedexport.FeedExporter": None,  # replaced by newscrawl's, which counts what each file holds
+    "newscrawl.feeds.exporter.FeedExporter": 0,
     "newscrawl.extensions.health.CrawlHealth": 500,
     "newscrawl.extensions.state.StateExtension": 510,
     "newscrawl.extensions.jobdir.JobdirGuard": 520,  # with JOBDIR: never resume a job that a killed run left
 }
 
 # -- feeds ---------------------------------------------------------------------------------------------
-# JSON Lines, UTF-8 with Arabic unescaped. FEEDS is assembled by newscrawl.addons.feeds: one local file
+# JSON Lines, UTF-8 with Arabic unescaped. FEEDS is assembled by newscrawl.feeds.plan: one local file
 # per run under NEWSCRAWL_FEED_DIR (or the -o/-O file), plus NEWSCRAWL_FEED_URI when set.
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = Article.exported_fields()
@@ -122,11 +124,11 @@ NEWSCRAWL_FEED_DIR = env_str("NEWSCRAWL_FEED_DIR", "feeds")
 FEEDS: dict = {}
 FEED_STORE_EMPTY = True
 NEWSCRAWL_FEED_BATCH_ITEMS = env_int("NEWSCRAWL_FEED_BATCH_ITEMS", 0)  # items per remote object; 0: one per run
-# Scrapy's storages, recording whether each file was stored (the state commits only what was).
+# Scrapy's storages with fsync, an exclusive local file and failed files set aside (newscrawl.feeds.storages).
 FEED_STORAGES = {
-    "": "newscrawl.extensions.state.FileFeedStorage",
-    "file": "newscrawl.extensions.state.FileFeedStorage",
-    "s3": "newscrawl.extensions.state.S3FeedStorage",
+    "": "newscrawl.feeds.storages.FileFeedStorage",
+    "file": "newscrawl.feeds.storages.FileFeedStorage",
+    "s3": "newscrawl.feeds.storages.S3FeedStorage",
 }
 
 # -- optional integrations: one variable each; unset, nothing changes ------------------------------
@@ -143,7 +145,7 @@ NEWSCRAWL_FEED_URI = env_str("NEWSCRAWL_FEED_URI", "")  # a remote feed (s3://..
 # S3 credentials, region and endpoint are not settings: boto3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 # AWS_SESSION_TOKEN, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL itself, so no secret reaches the settings log.
 ADDONS = {
-    "newscrawl.addons.feeds.FeedsAddon": 100,
+    "newscrawl.feeds.plan.FeedsAddon": 100,
     "newscrawl.addons.distributed.RedisAddon": 200,
     "newscrawl.addons.rendering.SplashAddon": 300,
 }

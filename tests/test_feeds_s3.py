@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl.addons.feeds import (
+from newscrawl.feeds.plan import (
     GZIP_PLUGIN,
     FeedSettingsError,
     check_remote_uri,
@@ -25,7 +25,7 @@ from newscrawl.addons.feeds import (
 from tests.conftest import FAST, ROOT, run_crawl
 from tests.servers import MOTO_SECRET_KEY, moto_s3, without_aws_env  # noqa: F401 (fixture)
 
-LOCAL = {"format": "jsonlines", "encoding": "utf-8"}
+LOCAL = {"format": "jsonlines", "encoding": "utf-8", "exclusive": True}  # a new file, never appended to
 REMOTE = {"format": "jsonlines", "encoding": "utf-8", "overwrite": True, "store_empty": False}
 S3_URI = "s3://bucket/prefix/%(name)s/%(time)s.jsonl"
 

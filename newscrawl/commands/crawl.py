@@ -18,8 +18,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.addons.feeds import FeedSettingsError, planned_feeds
 from newscrawl.arguments import SpiderArgumentError, SpiderArguments
+from newscrawl.feeds.plan import FeedSettingsError, planned_feeds
 from newscrawl.outcome import run_outcome, summary_lines
 
 logger = logging.getLogger("newscrawl.run")

@@ -1,7 +1,10 @@
-"""The run's feeds: always a local JSON Lines copy, plus the remote feed named by ``NEWSCRAWL_FEED_URI``.
+"""FEEDS for the run: always a local JSON Lines copy, plus the remote feed named by ``NEWSCRAWL_FEED_URI``.
 
 - The local copy is ``<NEWSCRAWL_FEED_DIR>/<spider>/<start time>.jsonl``, written on every run, even an
-  empty one. With ``-o``/``-O`` naming a local file, that file is the local copy instead.
+  empty one. It is always a new file (feed option ``exclusive``, see ``newscrawl.feeds.storages``): when
+  that name is taken (two runs started in the same second) the run writes ``<start time>-2.jsonl``, then
+  ``-3``..., never appending to another run's file. With ``-o``/``-O`` naming a local file, that file is
+  the local copy instead, appended to or overwritten as Scrapy does.
 - ``NEWSCRAWL_FEED_URI`` (e.g. ``s3://bucket/prefix/%(name)s/%(time)s.jsonl``) adds a remote feed beside
   it, in the same format. A URI ending in ``.gz`` is gzipped by Scrapy's ``GzipPlugin``. A run that emits
   nothing uploads nothing (``store_empty`` is off for the remote feed).
@@ -34,6 +37,8 @@ from urllib.parse import urlsplit
 GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
 BATCH_PLACEHOLDER = re.compile(r"%\(batch_(?:id|time)\)")
 LOCAL_FEED_NAME = "%(name)s/%(time)s.jsonl"
+#: ``exclusive``: a new file, never another run's (``newscrawl.feeds.storages.FileFeedStorage``).
+LOCAL_FEED_OPTIONS = {"format": "jsonlines", "encoding": "utf-8", "exclusive": True}
 #: Loggers whose DEBUG output carries credentials (signed request headers, the session token).
 CREDENTIAL_LOGGERS = ("botocore", "boto3", "s3transfer")
 
@@ -89,7 +94,7 @@ def plan_feeds(feeds: dict, *, feed_dir: str, remote_uri: str = "", batch_items:
         raise FeedSettingsError("NEWSCRAWL_FEED_BATCH_ITEMS must be 0 (one object per run) or more")
     planned = {str(uri): dict(options or {}) for uri, options in feeds.items()}
     if not any(is_local_uri(uri) for uri in planned):
-        planned[f"{feed_dir.rstrip('/') or '.'}/{LOCAL_FEED_NAME}"] = {"format": "jsonlines", "encoding": "utf-8"}
+        planned[f"{feed_dir.rstrip('/') or '.'}/{LOCAL_FEED_NAME}"] = dict(LOCAL_FEED_OPTIONS)
     if remote_uri:
         check_remote_uri(remote_uri, set(schemes))
         uri = with_batch_placeholder(remote_uri) if batch_items else remote_uri
