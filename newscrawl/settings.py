@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from newscrawl.items import Article
+from newscrawl.items import exported_fields
 
 
 def env_str(name: str, default: str) -> str:
@@ -80,6 +80,14 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # article pages are ~100 KB; nothing legitim
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is retried, never parsed as a short article
+DOWNLOADER_MIDDLEWARES = {
+    # After OffsiteMiddleware (50), before RobotsTxtMiddleware (100): another port or scheme of the crawl's
+    # host is never fetched, not even its robots.txt; redirects are checked when rescheduled.
+    "newscrawl.http.origin.SameOriginMiddleware": 60,
+    # Responses pass from high to low numbers: after HttpCompressionMiddleware (590) has decompressed the
+    # body, before MetaRefreshMiddleware (580) reads it as text.
+    "newscrawl.http.charset.CharsetMiddleware": 585,
+}
 
 # -- items ---------------------------------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -87,7 +95,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.related.RelatedPipeline": 200,
     "newscrawl.pipelines.dates.DatesPipeline": 300,
     "newscrawl.pipelines.validate.ValidatePipeline": 900,
-    "newscrawl.pipelines.state.StatePipeline": 950,
+    "newscrawl.state.pipeline.StatePipeline": 950,
 }
 NEWSCRAWL_TIMEZONE = env_str("NEWSCRAWL_TIMEZONE", "Africa/Cairo")
 NEWSCRAWL_DATE_FLOOR = env_str("NEWSCRAWL_DATE_FLOOR", "2010-01-01")
@@ -96,7 +104,19 @@ NEWSCRAWL_DATE_FLOOR = env_str("NEWSCRAWL_DATE_FLOOR", "2010-01-01")
 # Articles delivered by earlier runs (newscrawl.state): SQLite at this path, Redis when REDIS_URL is set,
 # none with "off". Committed only for articles whose feeds were stored.
 NEWSCRAWL_STATE = env_str("NEWSCRAWL_STATE", ".state/newscrawl.sqlite3")
-NEWSCRAWL_STOP_ON_SEEN = env_bool("NEWSCRAWL_STOP_ON_SEEN", True)  # stop paging at a page of seen articles
+NEWSCRAWL_STOP_ON_SEEN = env_bool("NEWSCRAWL_STOP_ON_SEEN", True)  # page a listing only past a page of new cards
+# Ages after publication at which a delivered article is fetched once more (newscrawl.state.revisit).
+NEWSCRAWL_REVISIT = env_str("NEWSCRAWL_REVISIT", "1h,6h,1d,3d")
+# The crawl's clock (ISO 8601 with offset) for revisit decisions and state times; tests and benchmarks only.
+NEWSCRAWL_NOW = env_str("NEWSCRAWL_NOW", "")
+# An update whose body is shorter than this share of the delivered one is held back, not emitted.
+NEWSCRAWL_MIN_BODY_SHARE = env_float("NEWSCRAWL_MIN_BODY_SHARE", 0.5)
+
+# -- discovery and bounds (newscrawl.discovery) ------------------------------------------------------------
+NEWSCRAWL_MAX_REQUESTS = env_int("NEWSCRAWL_MAX_REQUESTS", 20000)  # requests per run; more are not made
+NEWSCRAWL_MAX_LINKS_PER_PAGE = env_int("NEWSCRAWL_MAX_LINKS_PER_PAGE", 300)  # article links followed per page
+NEWSCRAWL_MAX_RELATED = env_int("NEWSCRAWL_MAX_RELATED", 50)  # related entries kept per article
+NEWSCRAWL_MAX_SITEMAPS = env_int("NEWSCRAWL_MAX_SITEMAPS", 20)  # sitemap files read per run (newest first)
 
 # -- crawl health (newscrawl.extensions.health): a failed check makes the run exit 1 ------------------------
 NEWSCRAWL_HEALTH_ENABLED = env_bool("NEWSCRAWL_HEALTH_ENABLED", True)
@@ -104,6 +124,7 @@ NEWSCRAWL_HEALTH_MIN_ITEMS = env_int("NEWSCRAWL_HEALTH_MIN_ITEMS", 5)  # fewer a
 NEWSCRAWL_HEALTH_MAX_DROP_RATE = env_float("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10)
 NEWSCRAWL_HEALTH_MAX_ERROR_RATE = env_float("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10)
 NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY = env_float("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", 0.10)
+NEWSCRAWL_HEALTH_MAX_HELD_BACK = env_int("NEWSCRAWL_HEALTH_MAX_HELD_BACK", 3)  # articles held back (garbled, shrunk)
 # Minimum share of emitted articles with each field; -s 'NEWSCRAWL_HEALTH_COVERAGE={"author": 0.8}' changes one.
 NEWSCRAWL_HEALTH_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 0.95, "author": 0.90, "section": 0.90}
 
@@ -111,7 +132,7 @@ EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,  # replaced by newscrawl's, which counts what each file holds
     "newscrawl.feeds.exporter.FeedExporter": 0,
     "newscrawl.extensions.health.CrawlHealth": 500,
-    "newscrawl.extensions.state.StateExtension": 510,
+    "newscrawl.state.extension.StateExtension": 510,
     "newscrawl.extensions.jobdir.JobdirGuard": 520,  # with JOBDIR: never resume a job that a killed run left
 }
 
@@ -119,7 +140,7 @@ EXTENSIONS = {
 # JSON Lines, UTF-8 with Arabic unescaped. FEEDS is assembled by newscrawl.feeds.plan: one local file
 # per run under NEWSCRAWL_FEED_DIR (or the -o/-O file), plus NEWSCRAWL_FEED_URI when set.
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_EXPORT_FIELDS = Article.exported_fields()
+FEED_EXPORT_FIELDS = exported_fields()  # articles' fields, then deletion records' own
 NEWSCRAWL_FEED_DIR = env_str("NEWSCRAWL_FEED_DIR", "feeds")
 FEEDS: dict = {}
 FEED_STORE_EMPTY = True

@@ -96,14 +96,14 @@ def test_the_request_limit_per_run_ends_a_run_early_and_the_next_goes_on(own_sit
     _server, base_url = own_site()
     env = {"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite3"), "NEWSCRAWL_HEALTH_ENABLED": "false"}
     args = ("-a", f"base_url={base_url}", "-a", "discover=listings")
-    first = run_crawl(tmp_path / "1", *args, "-s", "NEWSCRAWL_MAX_REQUESTS=12", env=env)
+    first = run_crawl(tmp_path / "1", *args, "-s", "NEWSCRAWL_MAX_REQUESTS=20", env=env)
     assert first.returncode == 0, first.log
     assert stat(first.log, "newscrawl/limits/requests_per_run") > 0
     assert "the run stopped making requests at NEWSCRAWL_MAX_REQUESTS" in first.log
-    assert 0 < len(first.items) < 12
+    assert 0 < len(first.items) < 20
     emitted = set(first.by_id)
-    for n in range(2, 8):  # each run goes on where the last stopped, until everything is delivered
-        run = run_crawl(tmp_path / str(n), *args, "-s", "NEWSCRAWL_MAX_REQUESTS=12", env=env)
+    for n in range(2, 12):  # each run goes on where the last stopped, until everything is delivered
+        run = run_crawl(tmp_path / str(n), *args, "-s", "NEWSCRAWL_MAX_REQUESTS=20", env=env)
         assert run.returncode == 0, run.log
         assert not emitted & set(run.by_id)
         emitted |= set(run.by_id)

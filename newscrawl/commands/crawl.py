@@ -5,6 +5,8 @@ argument. A scheduler needs better: this command (``COMMANDS_MODULE``) replaces 
 
 - checks the albawabh spider's arguments and the feed variables first and prints one line naming a bad
   one (exit 2);
+- checks the state before the crawl: another run holding it exits 3 with one line (two overlapping runs
+  must never both deliver), a state file that is not one exits 1 with one line, bad revisit settings exit 2;
 - after the crawl, logs a summary and exits 1 when the run failed (see ``newscrawl.outcome``), including
   a run stopped by SIGTERM or Ctrl-C: Scrapy then closes the spider gracefully (``finish_reason``
   ``shutdown``), the feeds are stored and the state committed before the process exits 1.
@@ -20,7 +22,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.arguments import SpiderArgumentError, SpiderArguments
 from newscrawl.feeds.plan import FeedSettingsError, planned_feeds
-from newscrawl.outcome import run_outcome, summary_lines
+from newscrawl.outcome import BAD_ARGUMENT, FAILED, LOCKED, run_outcome, summary_lines
 
 logger = logging.getLogger("newscrawl.run")
 
@@ -43,6 +45,9 @@ class Command(ScrapyCrawlCommand):
         except FeedSettingsError as exc:
             print(f"scrapy crawl: error: {exc}", file=sys.stderr)
             sys.exit(2)
+        # Before logging starts, so that a refused run prints one line and nothing else.
+        if len(args) == 1 and (code := preflight(self.settings, args[0], dict(opts.spargs).get("base_url"))):
+            sys.exit(code)
 
     def run(self, args: list[str], opts) -> None:
         if len(args) != 1:
@@ -59,6 +64,36 @@ class Command(ScrapyCrawlCommand):
         for line in summary_lines(stats, outcome):
             logger.info(line)
         self.exitcode = outcome.exit_code
+
+
+def preflight(settings, spider: str, base_url: str | None) -> int:
+    """Check the revisit settings and take the run lock; 0 to go on, else the exit code (one line printed)."""
+    from newscrawl.state.lock import StateLocked, hold
+    from newscrawl.state.revisit import RevisitScheduleError, crawl_now, parse_schedule
+    from newscrawl.state.store import StateUnreadable, namespace_for, open_store
+
+    try:
+        parse_schedule(str(settings.get("NEWSCRAWL_REVISIT", "")))
+        crawl_now(settings)
+    except (RevisitScheduleError, ValueError) as exc:
+        print(f"scrapy crawl {spider}: error: {exc}", file=sys.stderr)
+        return BAD_ARGUMENT
+    try:
+        namespace = namespace_for(spider, base_url)
+        hold(settings, namespace)
+        store = open_store(settings, namespace)
+        if store is not None:
+            store.close()
+    except StateLocked as exc:
+        print(f"scrapy crawl {spider}: {exc}", file=sys.stderr)
+        return LOCKED
+    except StateUnreadable as exc:
+        print(f"scrapy crawl {spider}: error: {exc}", file=sys.stderr)
+        return FAILED
+    except Exception as exc:  # Redis unreachable, a state directory that cannot be made...
+        print(f"scrapy crawl {spider}: error: the state cannot be opened: {exc}", file=sys.stderr)
+        return FAILED
+    return 0
 
 
 def _arguments_owner():

@@ -18,8 +18,10 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -39,7 +41,7 @@ from newscrawl.sites.urls import (
     section_id_from_url,
 )
 from newscrawl.state import state_extension
-from newscrawl.state.records import GONE, MISSING, StateRecord, latest
+from newscrawl.state.records import GONE, MISSING, PENDING, StateRecord, latest
 from newscrawl.state.revisit import RevisitPolicy, crawl_now, iso, retry_delay
 
 #: Sitemap indexes are followed this deep (index -> sitemap); deeper nesting is counted, not followed.
@@ -71,6 +73,7 @@ class AlbawabhSpider(scrapy.Spider):
         self._requested_ids: set[str] = set()
         self._records: dict[str, StateRecord | None] = {}  # the state's record of each article requested
         self._sitemaps: set[str] = set()
+        self._listings: set[str] = set()  # menus repeat on every page: each listing is asked for once
         self._requests = 0
 
     @classmethod
@@ -84,6 +87,7 @@ class AlbawabhSpider(scrapy.Spider):
         spider.max_links = settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE", 300)
         spider.max_sitemaps = settings.getint("NEWSCRAWL_MAX_SITEMAPS", 20)
         spider.stop_on_seen = settings.getbool("NEWSCRAWL_STOP_ON_SEEN", True)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     # -- requests -------------------------------------------------------------------------------------
@@ -159,6 +163,10 @@ class AlbawabhSpider(scrapy.Spider):
             self._requested_ids.add(article_id)
             self._records[article_id] = record
             self._count(f"newscrawl/fetch/{reason}")
+        elif extension is not None and extension.store is not None and (record is None or not record.delivered):
+            # Refused by the request limit: the next run starts with it (the page that linked it may never
+            # be fetched again).
+            extension.check(StateRecord(article_id, version=0, status=PENDING))
         return request
 
     def _date(self, *texts: str | None) -> datetime | None:
@@ -183,13 +191,20 @@ class AlbawabhSpider(scrapy.Spider):
             feeds = [f"{base}/rss/section/{section}" for section in self.args.sections] or [f"{base}/rss.xml"]
             requests += [self._request(url, "feeds", self.read_feed, priority=10) for url in feeds]
         if "sitemaps" in self.args.discover:
-            requests.append(self._request(f"{base}/robots.txt", "sitemaps", self.read_robots, priority=10))
+            # robots.txt's Sitemap: lines come with the robots.txt Scrapy fetches anyway (robots_parsed).
+            if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+                requests.append(self._request(f"{base}/robots.txt", "sitemaps", self.read_robots, priority=10))
             requests.append(self._sitemap_request(f"{base}/sitemaps.xml", base, 0))
+        extension = self._state
+        if extension is not None and extension.store is not None:  # what an earlier run found but never asked
+            for article_id in extension.store.pending(self.max_requests // 2):
+                self._count("newscrawl/discovery/backlog/urls")
+                requests.append(self._consider(article_id, f"{base}/", "backlog"))
         if "listings" in self.args.discover:
             if self.args.sections:
                 requests += [self._listing_request(self.site.section_url(section)) for section in self.args.sections]
             else:
-                requests.append(self._request(f"{base}/", "listings", self.parse_listing))
+                requests.append(self._listing_request(f"{base}/"))
         for request in requests:
             if request is not None:
                 yield request
@@ -206,6 +221,21 @@ class AlbawabhSpider(scrapy.Spider):
         for url in sitemaps_from_robots(response.body):
             if request := self._sitemap_request(url, response.url, 0):
                 yield request
+
+    def robots_parsed(self, robotparser, request) -> None:
+        """The robots.txt that RobotsTxtMiddleware fetched: follow its ``Sitemap:`` lines (no second fetch)."""
+        if "sitemaps" not in self.args.discover or not self.site.is_site_host(urlsplit(request.url).hostname):
+            return
+        sitemaps = getattr(getattr(robotparser, "rp", None), "sitemaps", None)  # Protego, Scrapy's default parser
+        if sitemaps is None:  # another parser: read robots.txt once more, as a discovery document
+            follow_up = self._request(f"{self.site.base_url}/robots.txt", "sitemaps", self.read_robots,
+                                      priority=10, dont_filter=True)
+            if follow_up is not None:
+                self.crawler.engine.crawl(follow_up)
+            return
+        for url in list(sitemaps):
+            if follow_up := self._sitemap_request(url, request.url, 0):
+                self.crawler.engine.crawl(follow_up)
 
     def _sitemap_request(self, url: str, referer: str, depth: int) -> scrapy.Request | None:
         target = self.site.crawl_url(url, referer)
@@ -332,7 +362,11 @@ class AlbawabhSpider(scrapy.Spider):
         return extension is not None and extension.store is not None and extension.store.is_seen(article_id)
 
     def _listing_request(self, url: str) -> scrapy.Request | None:
-        return self._request(listing_url(url), "listings", self.parse_listing)
+        url = listing_url(url)
+        if url in self._listings:
+            return None
+        self._listings.add(url)
+        return self._request(url, "listings", self.parse_listing)
 
     def _all_older(self, dates: list[str | None]) -> bool:
         """True when every card dated on this page is older than ``since`` (undated cards don't count)."""

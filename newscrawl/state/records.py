@@ -1,7 +1,9 @@
 """What the state remembers of one article, and the pure rules over it (no store, no Scrapy).
 
-A record exists for every article id the crawl delivered, and for ids that answered 404/410 before they
-were ever delivered (``MISSING``, so that a dead link is not asked again on every run). ``version`` counts
+A record exists for every article id the crawl delivered, for ids that answered 404/410 before they
+were ever delivered (``MISSING``, so that a dead link is not asked again on every run), and for ids found
+but not requested because the run reached its request limit (``PENDING``: the next run starts with them,
+since the page that linked them may never be fetched again). ``version`` counts
 the versions delivered (0: never delivered); ``known_date`` is the newest date known for the article at
 its last fetch (its own dates and the dates feeds, sitemaps and listings gave for it): a discovery source
 showing a later one is the reason to fetch it again.
@@ -20,7 +22,7 @@ from datetime import datetime, timedelta
 CONTENT_FIELDS = ("title", "section", "author", "body", "images", "tags", "keywords", "related")
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
-DELIVERED, GONE, MISSING = "delivered", "gone", "missing"
+DELIVERED, GONE, MISSING, PENDING = "delivered", "gone", "missing", "pending"
 
 #: A date from a discovery source counts as newer only past this margin (sitemaps round to the minute).
 DATE_MARGIN = timedelta(minutes=1)

@@ -17,12 +17,13 @@ from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from newscrawl.sites.urls import SITE_HOSTS, Site
-from newscrawl.state.records import StateRecord
+from newscrawl.state.records import PENDING, StateRecord
 
 logger = logging.getLogger(__name__)
 
 DISABLED = frozenset({"off", "none", "false", "0", "no", "disabled"})
 REDIS_KEY_PREFIX = "newscrawl:state:"
+PENDING_KEY_PREFIX = "newscrawl:pending:"
 DEFAULT_PATH = ".state/newscrawl.sqlite3"
 
 
@@ -36,6 +37,7 @@ class StateStore(Protocol):
     def get(self, article_id: str) -> StateRecord | None: ...
     def is_seen(self, article_id: str) -> bool: ...
     def commit(self, records: Iterable[StateRecord]) -> int: ...
+    def pending(self, limit: int) -> list[str]: ...
     def count(self) -> int: ...
     def close(self) -> None: ...
     def describe(self) -> str: ...
@@ -98,6 +100,7 @@ class SQLiteState:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(self.SCHEMA)
             self._migrate()
+            self._db.execute("CREATE INDEX IF NOT EXISTS articles_status ON articles (spider, status)")
         except sqlite3.DatabaseError as exc:
             raise StateUnreadable(f"the state file {self.path.resolve()} cannot be used ({exc}): move it away to "
                                   "start afresh (every article is then delivered again), or point NEWSCRAWL_STATE "
@@ -142,6 +145,13 @@ class SQLiteState:
         self._db.execute("COMMIT")
         return len(rows)
 
+    def pending(self, limit: int) -> list[str]:
+        """Ids found but not yet requested (a run that reached its request limit), newest id first."""
+        rows = self._db.execute("SELECT article_id FROM articles WHERE spider = ? AND status = ? "
+                                "ORDER BY length(article_id) DESC, article_id DESC LIMIT ?",
+                                (self.spider, PENDING, limit))
+        return [row[0] for row in rows]
+
     def count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles WHERE spider = ? AND version > 0",
                                 (self.spider,)).fetchone()[0]
@@ -163,6 +173,7 @@ class RedisState:
 
         self.url = url
         self.key = f"{REDIS_KEY_PREFIX}{spider}"
+        self.pending_key = f"{PENDING_KEY_PREFIX}{spider}"  # a set beside the hash: no scan of the hash
         self.unreadable = 0
         self._redis = client or redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
         self._redis.ping()  # fail at start, not at commit, when Redis is unreachable
@@ -194,15 +205,26 @@ class RedisState:
         return False
 
     def commit(self, records: Iterable[StateRecord]) -> int:
+        records = list(records)
         mapping = {r.article_id: r.to_json() for r in records}
         if not mapping:
             return 0
+        pending = [r.article_id for r in records if r.status == PENDING]
+        done = [r.article_id for r in records if r.status != PENDING]
         items = list(mapping.items())
         with self._redis.pipeline(transaction=True) as pipe:
             for start in range(0, len(items), self.CHUNK):
                 pipe.hset(self.key, mapping=dict(items[start:start + self.CHUNK]))
+            for ids, command in ((pending, pipe.sadd), (done, pipe.srem)):
+                for start in range(0, len(ids), self.CHUNK):
+                    command(self.pending_key, *ids[start:start + self.CHUNK])
             pipe.execute()
         return len(mapping)
+
+    def pending(self, limit: int) -> list[str]:
+        """Ids found but not yet requested, newest id first (at most ``limit``)."""
+        ids = [raw.decode() if isinstance(raw, bytes) else raw for raw in self._redis.sscan_iter(self.pending_key)]
+        return sorted(ids, key=lambda i: (len(i), i), reverse=True)[:limit]
 
     def count(self) -> int:
         return int(self._redis.hlen(self.key))
