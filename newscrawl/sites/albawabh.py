@@ -68,6 +68,30 @@ EMBED_CLASSES = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|fb-
 NEVER_TEXT_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "video", "audio", "svg",
                              "form", "button", "input", "select", "img", "picture", "source", "figure", "template"})
 MAX_WRAPPER_DEPTH = 8
+
+# The page around the article, never its body. SITE.md puts these after div.paragraph-list; markup with an
+# unclosed <div> makes the HTML parser nest them inside the body container instead, so they are known by what
+# they are, not by where they sit, and the body ends at the first of them (once it has begun). Each class
+# token of an element is matched whole (``fullmatch``):
+BODY_END_CLASS = re.compile(
+    r"(?:[a-z]+-)?(?:tags|tag-list|keywords)(?:-[a-z]+)?"  # the tag links and keywords under the article
+    r"|(?:[a-z]+-)?comments?(?:-[a-z]+)?|disqus\w*"  # the comments box (its heading التعليقات, fb-comments)
+    r"|more-news|more-from\w*|more-articles"  # the "المزيد من <section>" box of another articles' cards
+    r"|col-side|side-?bar|news-list",  # the sidebar and its "most read" list (SITE.md news-list), if swallowed
+    re.IGNORECASE,
+)
+# The same boxes known by their heading (a renamed class): the heading's match_key, whole.
+BODY_END_HEADING = re.compile(
+    r"(?:ال)?تعليقات(?: القراء)?|اضف تعليق\w*|اترك تعليقا"  # the comments box
+    r"|المزيد من(?: \S+){1,4}"  # "المزيد من العالم": the more-from box of the section
+    r"|الاكثر (?:قراءه|مشاهده|تداولا)"  # the sidebar's most-read list
+    r"|(?:ال)?كلمات (?:ال)?(?:مفتاحيه|داله)"  # the keywords box's title
+)
+# A grid of listing cards (SITE.md: div.item-card > a, title in h3) is another box's list of articles: it ends
+# the body, unless it sits inside a read-also box (whose cards are related links, not the page's furniture).
+CARD_CLASS = "item-card"
+MIN_GRID_CARDS = 2
+RELATED_BOX_CLASS = re.compile(r"\b(?:related|read-?also|read-?more)\b", re.IGNORECASE)
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 BOX_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "table", "center", "span", "font"})
@@ -85,6 +109,10 @@ EMBEDS = _compiled("iframe, blockquote.twitter-tweet, .instagram-media")
 PARAGRAPHS = _compiled("p")
 LINKS = _compiled("a[href]")
 WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
+TAGS_AFTER_ARTICLE = etree.XPath(
+    "(following::div[contains(concat(' ', normalize-space(@class), ' '), ' tags ')]"
+    "[not(ancestor::aside or ancestor::footer)])[1]//a")
+BOX_HEADING = etree.XPath("(./*[1]/descendant-or-self::*[self::h2 or self::h3 or self::h4])[1]")
 
 PLACEHOLDER_IMAGE = re.compile(r"(?:placeholder|blank|loading|spacer|lazy|/images/|logo|icon|\.svg$|\.gif$)", re.I)
 IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
@@ -332,11 +360,18 @@ class ArticlePage:
 
     def body_blocks(self) -> list[Block]:
         """The body as blocks: the first body container (``BODY_SELECTORS``, most specific first) that
-        holds any text, else JSON-LD ``articleBody``."""
+        holds any text, else JSON-LD ``articleBody``. The body is read from the tree as the parser repaired
+        it: it ends at the page's own boxes (``BODY_END_CLASS``) wherever they sit, and continues past a
+        container that a stray end tag closed early (:meth:`_spilled_blocks`)."""
         for layer, css in enumerate(BODY_SELECTORS):
             for node in self.article.css(css) or self.sel.css(css):
-                if blocks := list(self._blocks(node)):
+                walk = _BodyWalk()
+                if blocks := list(self._blocks(node, walk=walk)):
                     self._note("body", "dom" if layer == 0 else "dom_fallback")
+                    if walk.ended:
+                        self.events["newscrawl/extract/body/ended_inside"] += 1
+                    else:
+                        blocks.extend(self._spilled_blocks(node))
                     return blocks
         text = self.jsonld.get("articleBody")
         if isinstance(text, str) and text.strip():
@@ -345,12 +380,71 @@ class ArticlePage:
         self._note("body", "missing")
         return []
 
-    def _blocks(self, container: Selector, depth: int = 0) -> Iterator[Block]:
+    def _spilled_blocks(self, container: Selector) -> list[Block]:
+        """The body's paragraphs that a stray ``</div>`` left after the container it closed early.
+
+        The parser closes the body container at the stray end tag; the paragraphs after it become following
+        siblings of the container (or of its wrappers) inside the article container. They are read, up to
+        the first of the page's own boxes, when that run holds a paragraph (``<p>``) or bare text: on a
+        well-formed page the body container is followed by the tags and comments only, so nothing is added.
+        """
+        article = self.article.root
+        if article is self.sel.root or getattr(article, "tag", None) in ("html", "body"):
+            return []  # no article container: the siblings would be the whole page
+        run: list[Selector] = []
+        current = container
+        while current.root is not article:
+            for sibling in current.xpath("following-sibling::node()"):
+                root = sibling.root
+                if not isinstance(root, str) and isinstance(getattr(root, "tag", None), str) and self._ends_body(
+                        root, root.tag.lower(), root.get("class") or "", in_related=False):
+                    break
+                run.append(sibling)
+            else:
+                parent = current.xpath("..")
+                if not parent:
+                    return []  # the container is not inside the article container
+                current = parent[0]
+                continue
+            break
+        spilled = any(isinstance(node.root, str) and node.root.strip()
+                      or getattr(node.root, "tag", None) == "p" and element_text(node.root) for node in run)
+        if not spilled:
+            return []
+        walk = _BodyWalk()
+        walk.started = True  # the body has begun: the page's boxes end it
+        blocks = list(self._walk(run, 0, walk, in_related=False))
+        if blocks:
+            self.events["newscrawl/extract/body/spilled_blocks"] += len(blocks)
+        return blocks
+
+    def _ends_body(self, root, tag: str, classes: str, in_related: bool) -> bool:
+        """Whether an element is one of the page's own boxes (tags, keywords, comments, more-from, sidebar)."""
+        if classes and any(BODY_END_CLASS.fullmatch(token) for token in classes.split()):
+            return True
+        if tag in HEADING_TAGS:
+            return bool(BODY_END_HEADING.fullmatch(match_key(element_text(root))))
+        if tag not in BOX_TAGS or not len(root):
+            return False
+        for heading in BOX_HEADING(root):
+            if BODY_END_HEADING.fullmatch(match_key(element_text(heading))):
+                return True
+        if not in_related:
+            cards = [child for child in root if isinstance(child.tag, str)]
+            return len(cards) >= MIN_GRID_CARDS and all(
+                CARD_CLASS in (child.get("class") or "").split() for child in cards)
+        return False
+
+    def _blocks(self, container: Selector, depth: int = 0, walk: _BodyWalk | None = None,
+                in_related: bool = False) -> Iterator[Block]:
         """The body's children as blocks, in order: paragraphs, sub-headings and boxes. Wrappers are
         entered ``MAX_WRAPPER_DEPTH`` deep at most; deeper, a wrapper is one block."""
+        yield from self._walk(container.xpath("./node()"), depth, walk or _BodyWalk(), in_related)
+
+    def _walk(self, nodes: Iterable[Selector], depth: int, walk: _BodyWalk, in_related: bool) -> Iterator[Block]:
         loose: list[str] = []
         loose_links: list[Link] = []
-        for child in container.xpath("./node()"):
+        for child in nodes:
             root = child.root
             if isinstance(root, str):  # a bare text node between elements
                 if root.strip():
@@ -361,14 +455,20 @@ class ArticlePage:
                 continue
             tag = tag.lower()
             if tag == "br":
-                yield from _loose_block(loose, loose_links)
+                yield from walk.note(_loose_block(loose, loose_links))
                 continue
             if tag in ("a", "strong", "b", "em", "i", "u", "span") and not BLOCKS_INSIDE(root):
                 loose.append(text_of(child))  # inline element among bare text
                 loose_links.extend(self._links(child))
                 continue
-            yield from _loose_block(loose, loose_links)
+            yield from walk.note(_loose_block(loose, loose_links))
             classes = root.get("class") or ""
+            if self._ends_body(root, tag, classes, in_related):
+                self.events["newscrawl/extract/body/skipped_boilerplate"] += 1
+                if walk.started:  # the page's own boxes come after the body: nothing after them is body
+                    walk.ended = True
+                    return
+                continue
             if tag in NEVER_TEXT_TAGS or SKIP_CLASSES.search(classes):
                 self.events["newscrawl/extract/body/skipped_widget"] += 1
                 continue
@@ -376,17 +476,18 @@ class ArticlePage:
                 if not PARAGRAPHS(root) or EMBED_CLASSES.search(classes):
                     self.events["newscrawl/extract/body/skipped_embed"] += 1
                     continue
-            if tag in HEADING_TAGS:
-                yield Block(tag, text_of(child), self._links(child))
-            elif tag in PARAGRAPH_TAGS:
-                yield Block(tag, text_of(child), self._links(child))
+            if tag in HEADING_TAGS or tag in PARAGRAPH_TAGS:
+                yield walk.block(Block(tag, text_of(child), self._links(child)))
             elif tag in BOX_TAGS:
                 if (depth < MAX_WRAPPER_DEPTH and WRAPPED_BLOCKS(root)
-                        and not self._is_link_box(child)):
-                    yield from self._blocks(child, depth + 1)  # a wrapper around paragraphs
+                        and not self._is_link_box(child)):  # a wrapper around paragraphs
+                    yield from self._blocks(child, depth + 1, walk,
+                                            in_related or bool(RELATED_BOX_CLASS.search(classes)))
+                    if walk.ended:
+                        return
                 else:
-                    yield Block("div", text_of(child), self._links(child))
-        yield from _loose_block(loose, loose_links)
+                    yield walk.block(Block("div", text_of(child), self._links(child)))
+        yield from walk.note(_loose_block(loose, loose_links))
 
     def _is_link_box(self, node: Selector) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
@@ -437,11 +538,18 @@ class ArticlePage:
         return images
 
     def tags(self) -> list[str]:
+        """The tag links under the article; when the article container holds none, those of the first
+        ``div.tags`` after it outside a sidebar or footer (a stray ``</div>`` in the body closes the container
+        before its tags)."""
+        layer = "dom"
         tags = [text_of(a) for a in self.article.css("div.tags a, .tags a")]
         if not tags:
             tags = [text_of(a) for a in self.article.css("a[href*='/tag/']")]
+        if not tags and self.article.root is not self.sel.root:
+            tags = [element_text(a) for a in TAGS_AFTER_ARTICLE(self.article.root)]
+            layer = "dom_after_article"
         tags = [t for t in tags if t]
-        self._note("tags", "dom" if tags else "missing")
+        self._note("tags", layer if tags else "missing")
         return tags
 
     def keywords(self) -> list[str]:
@@ -537,6 +645,25 @@ class ListingPage:
                 self.events["newscrawl/listing/pager_fallback"] += 1
                 return candidate
         return None
+
+
+class _BodyWalk:
+    """The state of one walk through a body: whether a block with text was read, and whether it ended."""
+
+    __slots__ = ("ended", "started")
+
+    def __init__(self) -> None:
+        self.started = False
+        self.ended = False
+
+    def block(self, block: Block) -> Block:
+        if block.text:
+            self.started = True
+        return block
+
+    def note(self, blocks: Iterator[Block]) -> Iterator[Block]:
+        for block in blocks:
+            yield self.block(block)
 
 
 def _loose_block(loose: list[str], links: list[Link] | None = None) -> Iterator[Block]:

@@ -1,0 +1,85 @@
+"""Whether a text is readable in its language: a guard against mojibake and text that is not Arabic.
+
+Pure and fast (it runs on every body): one regex count per legacy codec (non-ASCII text only), two more for ``ar``;
+about a millisecond for a 5,000-character body. No Scrapy here.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: An ``ar`` text is "mostly Arabic" when at least this share of its letters are Arabic letters...
+MIN_ARABIC_SHARE = 0.60
+#: ...judged only on texts with at least this many letters (a short title may be a foreign name).
+MIN_LETTERS = 20
+#: UTF-8 read as a single-byte codec turns each non-ASCII character into a two-character pair (lead +
+#: continuation byte). Mojibake when such pairs make up this share of the non-ASCII characters (real text
+#: has next to none: Arabic letters are not followed by cp1256's continuation-byte characters)...
+MIN_MOJIBAKE_SHARE = 0.5
+#: ...and there are at least this many of them.
+MIN_MOJIBAKE_PAIRS = 4
+
+LETTER = re.compile(r"[^\W\d_]")
+ARABIC_LETTER = re.compile(
+    "[\u0621-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+    "\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdfb\ufe70-\ufefc]"
+)
+
+
+def _pair_pattern(codec: str, leads: range) -> re.Pattern[str]:
+    """What UTF-8 two-byte sequences (a lead byte in ``leads``, a continuation byte 0x80-0xBF) look like
+    when the bytes are decoded as ``codec``; bytes the codec leaves undefined are left out."""
+    lead = bytes(leads).decode(codec, errors="ignore")
+    continuation = bytes(range(0x80, 0xC0)).decode(codec, errors="ignore")
+    return re.compile(f"[{re.escape(lead)}][{re.escape(continuation)}]")
+
+
+#: The codecs UTF-8 is misread as, and the lead bytes worth looking for: in windows-1256 only those of the
+#: Arabic block (D8-DB, read as ط ظ ع غ), since the other leads are common Arabic letters; in latin-1 and
+#: windows-1252 every two-byte lead (C2-DF, read as Â..ß).
+MOJIBAKE = {
+    "windows-1256": _pair_pattern("cp1256", range(0xD8, 0xDC)),
+    "windows-1252": _pair_pattern("cp1252", range(0xC2, 0xE0)),
+    "latin-1": _pair_pattern("latin-1", range(0xC2, 0xE0)),
+}
+
+
+def mojibake_codec(text: str) -> str | None:
+    """The codec that UTF-8 ``text`` was misread as (``"windows-1256"``, ``"windows-1252"``, ``"latin-1"``),
+    when its characters are mostly such pairs; None otherwise."""
+    if text.isascii():
+        return None
+    pairs, codec = 0, None
+    for name, pattern in MOJIBAKE.items():  # the most pairs wins; a tie goes to the first codec listed
+        if (found := len(pattern.findall(text))) > pairs:
+            pairs, codec = found, name
+    if pairs < MIN_MOJIBAKE_PAIRS:
+        return None
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return codec if 2 * pairs >= MIN_MOJIBAKE_SHARE * non_ascii else None
+
+
+def arabic_share(text: str) -> tuple[float, int]:
+    """The share of ``text``'s letters that are Arabic letters, and how many letters it has."""
+    letters = LETTER.subn("", text)[1]  # subn counts without building a list of matches
+    if not letters:
+        return 0.0, 0
+    return ARABIC_LETTER.subn("", text)[1] / letters, letters
+
+
+def garbled_reason(text: str, language: str) -> str | None:
+    """Why ``text`` is not readable text in ``language``, or None when nothing is wrong with it.
+
+    Any language: UTF-8 misread as a single-byte codec ("UTF-8 read as windows-1256 (mojibake)"). For
+    ``ar``, also a text of at least ``MIN_LETTERS`` letters of which fewer than ``MIN_ARABIC_SHARE`` are
+    Arabic ("not mostly Arabic letters (12 %)"). Empty text is not judged here.
+    """
+    if not text:
+        return None
+    if codec := mojibake_codec(text):
+        return f"UTF-8 read as {codec} (mojibake)"
+    if language == "ar":
+        share, letters = arabic_share(text)
+        if letters >= MIN_LETTERS and share < MIN_ARABIC_SHARE:
+            return f"not mostly Arabic letters ({share * 100:.0f} %)"
+    return None
