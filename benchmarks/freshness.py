@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -133,6 +134,8 @@ class Run:
     statuses: dict[str, int]
     emitted: list[dict] = field(default_factory=list)
     log_tail: list[str] = field(default_factory=list)
+    #: The crawl's own ``newscrawl/...`` counters, from the stats Scrapy dumps at the end of its log.
+    crawl_stats: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -146,6 +149,7 @@ class Side:
     workdir: Path
     extra_args: list[str] = field(default_factory=list)
     now_setting: bool = False
+    extra_settings: dict[str, str] = field(default_factory=dict)
 
     def command(self, base_url: str, number: int, sim_now: datetime) -> list[str]:
         cmd = [PYTHON, "-m", "scrapy", "crawl", "albawabh", "-a", f"base_url={base_url}", *self.extra_args]
@@ -153,6 +157,7 @@ class Side:
                     "NEWSCRAWL_FEED_DIR": str(self.feed_dir(number))}
         if self.now_setting:
             settings["NEWSCRAWL_NOW"] = sim_now.isoformat()
+        settings.update(self.extra_settings)
         for name, value in settings.items():
             cmd += ["-s", f"{name}={value}"]
         return cmd
@@ -197,6 +202,15 @@ def emitted_record(item: dict) -> dict:
             "edits_in_body": max(versions) - 1 if versions else 0}
 
 
+STAT_LINE = re.compile(r"^\s*'(newscrawl/[^']+)': (\d+),?$", re.M)
+
+
+def crawl_stats(log_text: str) -> dict[str, int]:
+    """The integer ``newscrawl/...`` stats of the last stats dump in a crawl's log."""
+    dump = log_text.rsplit("Dumping Scrapy stats:", 1)
+    return {name: int(value) for name, value in STAT_LINE.findall(dump[1])} if len(dump) == 2 else {}
+
+
 def run_crawl(side: Side, site: SiteProcess, number: int, sim_now: datetime, timeout: float) -> Run:
     """One crawl of ``side`` at simulated time ``sim_now``: a subprocess, bounded by ``timeout`` seconds."""
     log_path = side.workdir / "logs" / f"run-{number:02d}.log"
@@ -204,21 +218,27 @@ def run_crawl(side: Side, site: SiteProcess, number: int, sim_now: datetime, tim
     counts_before = site.counts()
     started = time.perf_counter()
     with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen(side.command(site.base_url, number, sim_now), cwd=side.cwd, env=crawl_env(),
-                                stdout=log_file, stderr=subprocess.STDOUT)
         try:
-            returncode = proc.wait(timeout)
+            proc = subprocess.Popen(side.command(site.base_url, number, sim_now), cwd=side.cwd, env=crawl_env(),
+                                    stdout=log_file, stderr=subprocess.STDOUT)
+        except OSError as exc:
+            log_file.write(f"could not start the crawl: {exc!r}\n".encode())
+            proc = None
+        try:
+            returncode = proc.wait(timeout) if proc else -1
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
             returncode = None  # killed: reported as a timeout
+            log_file.write(f"\nkilled by the benchmark after {timeout:g} s\n".encode())
     elapsed = time.perf_counter() - started
     requests, statuses = diff_counts(counts_before, site.counts())
     run = Run(side.name, number, sim_now.isoformat(), returncode, round(elapsed, 1), requests, statuses,
               [emitted_record(item) for item in read_feed(side.feed_dir(number))])
+    log_text = log_path.read_text(encoding="utf-8", errors="replace")
+    run.crawl_stats = crawl_stats(log_text)
     if run.failed:
-        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        run.log_tail = lines[-LOG_TAIL_LINES:]
+        run.log_tail = log_text.splitlines()[-LOG_TAIL_LINES:]
     return run
 
 
@@ -322,6 +342,10 @@ def summarize(runs: list[Run], truth: dict) -> dict:
                 spurious_updates += 1
 
     totals = {kind: sum(run.requests.get(kind, 0) for run in steady) for kind in (*REQUEST_KINDS, "total")}
+    stats_steady: dict[str, int] = {}
+    for run in steady:
+        for name, value in run.crawl_stats.items():
+            stats_steady[name] = stats_steady.get(name, 0) + value
     article_304 = sum(run.statuses.get("304/article", 0) for run in steady)
     changed = len(new) + len(edits)
     initial = next((run for run in runs if run.number == 0), None)
@@ -355,8 +379,10 @@ def summarize(runs: list[Run], truth: dict) -> dict:
         "spurious_updates": spurious_updates,
         "duplicate_new": duplicate_new,
         "stale_emissions": stale,
+        "crawl_stats_steady": dict(sorted(stats_steady.items())),
         "elapsed_s_per_run": round(statistics.mean(run.elapsed_s for run in steady), 1) if steady else None,
-        "run_list": [{key: value for key, value in asdict(run).items() if key not in ("emitted", "log_tail")}
+        "run_list": [{key: value for key, value in asdict(run).items()
+                      if key not in ("emitted", "log_tail", "crawl_stats")}
                      | {"emitted_new": sum(not r["is_update"] for r in run.emitted if not r["deleted"]),
                         "emitted_updates": sum(r["is_update"] for r in run.emitted if not r["deleted"])}
                      for run in runs],
@@ -378,7 +404,7 @@ def _num(value) -> str:
 
 def table(result: dict) -> str:
     sides = [name for name in SIDES if name in result["sides"]]
-    labels = {"before": f"before ({result['config']['baseline_commit']}, listings only)",
+    labels = {"before": f"before ({result['config']['baseline_commit']}: listings only)",
               "after": "after (working tree)"}
     s = {name: result["sides"][name] for name in sides}
     c = result["config"]
@@ -475,50 +501,31 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         "code": code_version(),
         "config": {"articles": args.articles, "runs": args.runs, "interval_min": args.interval,
                    "per_hour": args.per_hour, "edits_per_hour": args.edits_per_hour, "sidebar_new": args.sidebar_new,
-                   "seed": args.seed, "baseline_commit": BASELINE_COMMIT, "sides": list(args.only),
+                   "seed": args.seed, "baseline_commit": args.baseline, "sides": list(args.only),
                    "common_settings": COMMON_SETTINGS, "after_arguments": [f"discover={AFTER_DISCOVER}"],
-                   "after_settings": ["NEWSCRAWL_NOW=<simulated time>"], "epoch": epoch.isoformat()},
+                   "after_settings": ["NEWSCRAWL_NOW=<simulated time>",
+                                      *(f"{name}={value}" for name, value in args.after_setting)],
+                   "epoch": epoch.isoformat()},
         "sides": {},
     }
     workdir = Path(tempfile.mkdtemp(prefix="newscrawl-freshness-"))
     runs: dict[str, list[Run]] = {name: [] for name in args.only}
+    truth = None
     try:
         with SiteProcess(args.articles, epoch, per_hour=args.per_hour, edits_per_hour=args.edits_per_hour,
                          sidebar_new=args.sidebar_new, seed=args.seed) as site:
             log(f"freshness: {args.articles} articles served at {site.base_url}, clock {epoch.isoformat()}")
-            sides: dict[str, Side] = {}
-            baseline = Baseline(BASELINE_COMMIT, workdir)
+            baseline = Baseline(args.baseline, workdir)
             try:
-                if "before" in args.only:
-                    try:
-                        sides["before"] = Side("before", baseline.__enter__(), workdir / "before")
-                    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-                        result["sides"]["before"] = {"runs": 0, "error": str(exc)}
-                        log(f"freshness: before side not run: {exc}")
-                if "after" in args.only:
-                    sides["after"] = Side("after", ROOT, workdir / "after", ["-a", f"discover={AFTER_DISCOVER}"],
-                                          now_setting=True)
-                deadline = started + args.deadline
-                sim_now = epoch
-                for number in range(args.runs + 1):
-                    if number:
-                        if time.perf_counter() > deadline:
-                            log(f"freshness: deadline of {args.deadline:.0f} s reached, {number - 1} runs done")
-                            result["stopped_at_deadline"] = number - 1
-                            break
-                        happened = site.advance(args.interval)
-                        sim_now = datetime.fromisoformat(happened["now"])
-                        log(f"run {number}/{args.runs} at {happened['now']}: {len(happened['published'])} new, "
-                            f"{len(happened['edited'])} edited")
-                    for name, side in sides.items():
-                        run = run_crawl(side, site, number, sim_now, args.run_timeout)
-                        runs[name].append(run)
-                        log(f"  {name:<6} {run.requests['total']:>5} requests ({run.requests['article']} article, "
-                            f"{run.requests['listing']} listing), {len(run.emitted)} emitted, {run.elapsed_s:.0f} s, "
-                            f"exit {run.returncode}")
+                sides = prepare_sides(args, baseline, workdir, result)
+                try:
+                    schedule(args, site, sides, runs, result, started + args.deadline)
+                    truth = site.truth()
+                except (OSError, ValueError) as exc:  # the site died or answered garbage: report what was run
+                    result["error"] = f"the simulated site failed: {exc!r}"
+                    log(f"freshness: {result['error']}")
             finally:
                 baseline.__exit__(None, None, None)
-            truth = site.truth()
     finally:
         if args.keep:
             log(f"freshness: kept {workdir}")
@@ -526,9 +533,45 @@ def run_benchmark(args: argparse.Namespace) -> dict:
             shutil.rmtree(workdir, ignore_errors=True)
     for name in args.only:
         if name not in result["sides"]:
-            result["sides"][name] = summarize(runs[name], truth)
+            result["sides"][name] = summarize(runs[name], truth) if truth else {"runs": 0, "error": result["error"]}
     result["duration_s"] = round(time.perf_counter() - started)
     return result
+
+
+def prepare_sides(args: argparse.Namespace, baseline: Baseline, workdir: Path, result: dict) -> dict[str, Side]:
+    sides: dict[str, Side] = {}
+    if "before" in args.only:
+        try:
+            sides["before"] = Side("before", baseline.__enter__(), workdir / "before")
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            result["sides"]["before"] = {"runs": 0, "error": str(exc)}
+            log(f"freshness: before side not run: {exc}")
+    if "after" in args.only:
+        sides["after"] = Side("after", ROOT, workdir / "after", ["-a", f"discover={AFTER_DISCOVER}"], now_setting=True,
+                              extra_settings=dict(args.after_setting))
+    return sides
+
+
+def schedule(args: argparse.Namespace, site: SiteProcess, sides: dict[str, Side], runs: dict[str, list[Run]],
+             result: dict, deadline: float) -> None:
+    """Run 0 at the epoch, then ``args.runs`` times: move the clock, crawl with each side in turn."""
+    sim_now = datetime.fromisoformat(result["config"]["epoch"])
+    for number in range(args.runs + 1):
+        if number:
+            if time.perf_counter() > deadline:
+                log(f"freshness: deadline of {args.deadline:.0f} s reached after {number - 1} runs")
+                result["stopped_at_deadline"] = number - 1
+                return
+            happened = site.advance(args.interval)
+            sim_now = datetime.fromisoformat(happened["now"])
+            log(f"run {number}/{args.runs} at {happened['now']}: {len(happened['published'])} new, "
+                f"{len(happened['edited'])} edited")
+        for name, side in sides.items():
+            run = run_crawl(side, site, number, sim_now, args.run_timeout)
+            runs[name].append(run)
+            log(f"  {name:<6} {run.requests['total']:>5} requests ({run.requests['article']} article, "
+                f"{run.requests['listing']} listing), {len(run.emitted)} emitted, {run.elapsed_s:.0f} s, "
+                f"exit {run.returncode}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -544,14 +587,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default="before,after", help="sides to run, comma-separated: before, after")
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     parser.add_argument("--run-timeout", type=float, default=300, help="seconds one crawl may take before it is killed")
-    parser.add_argument("--deadline", type=float, default=900,
+    parser.add_argument("--baseline", default=BASELINE_COMMIT, help="the commit of today's crawl (the before side)")
+    parser.add_argument("--deadline", type=float, default=540,
                         help="seconds after which no further run is started (the figures cover the runs done)")
+    parser.add_argument("--after-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="one more -s setting for the new crawl (repeatable), e.g. NEWSCRAWL_REVISIT=1h,6h")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, feeds, state)")
     args = parser.parse_args(argv)
     args.only = [name for name in SIDES if name in {part.strip() for part in args.only.split(",")}]
     unknown = {part.strip() for part in parser.parse_args(argv).only.split(",") if part.strip()} - set(SIDES)
     if unknown or not args.only:
         parser.error(f"--only takes before, after or both, not {','.join(sorted(unknown)) or 'nothing'}")
+    if not all("=" in setting for setting in args.after_setting):
+        parser.error("--after-setting takes NAME=VALUE")
+    args.after_setting = [tuple(setting.split("=", 1)) for setting in args.after_setting]
     if args.articles < 1 or args.runs < 1 or args.interval <= 0:
         parser.error("--articles, --runs and --interval must be positive")
     return args
@@ -559,7 +608,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    result = run_benchmark(args)
+    try:
+        result = run_benchmark(args)
+    except RuntimeError as exc:  # the simulated site did not start
+        log(f"freshness: {exc}")
+        return 2
     print(table(result))
     if text := failures(result):
         log(text)

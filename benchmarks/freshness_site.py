@@ -19,7 +19,8 @@ The site (all rendered per request by the offline copy's templates, ``tests/site
 - surfaces: the home page, ``/category/<n>`` (newest first, 20 cards a page, the site's pager), a "most read"
   sidebar on every page (``--sidebar-new`` slots for articles of the last 15 minutes, the rest from the last
   12 hours), read-also links to older articles inside bodies, ``/rss.xml`` (latest 30), ``/rss/section/<n>``
-  (latest 20 of the section), ``/sitemaps.xml`` -> ``/sitemap-news.xml`` (the last 48 h, at most 1,000 URLs),
+  (latest 20 of the section), ``/sitemaps.xml`` -> ``/sitemap-news.xml`` (the last 48 h, 1,000 URLs a file,
+  then ``sitemap-news-2.xml``...),
   robots.txt with its ``Sitemap:`` line. Feeds and sitemaps name articles by their canonical URL, as the real
   site's do.
 
@@ -53,7 +54,7 @@ CARDS_PER_PAGE = 20
 RSS_ITEMS = 30
 SECTION_RSS_ITEMS = 20
 NEWS_SITEMAP_HOURS = 48
-NEWS_SITEMAP_MAX = 1000
+NEWS_SITEMAP_MAX = 1000  # URLs per news sitemap file (Google's limit); more go to sitemap-news-2.xml, ...
 SIDEBAR_SIZE = 5
 #: Edits go to articles at least this old and at most EDIT_MAX_AGE old.
 EDIT_MIN_AGE = timedelta(minutes=20)
@@ -191,7 +192,8 @@ class Simulation:
             if article.on_feeds:
                 self.section_feeds[article.section].append(article.id)
         horizon = self.now - timedelta(hours=NEWS_SITEMAP_HOURS)
-        self.news_sitemap = [i for i in self.fed if self.by_id[i].published >= horizon][:NEWS_SITEMAP_MAX]
+        recent = [i for i in self.fed if self.by_id[i].published >= horizon]
+        self.news_sitemaps = [recent[i: i + NEWS_SITEMAP_MAX] for i in range(0, len(recent), NEWS_SITEMAP_MAX)]
         self.most_read = self._most_read()
 
     def _most_read(self) -> list[str]:
@@ -327,13 +329,27 @@ class Renderer:
             return self._feed(sim.fed[:RSS_ITEMS])
         if (match := re.fullmatch(r"/rss/(?:section/)?(\d+)", path)) and int(match.group(1)) in sim.section_feeds:
             return self._feed(sim.section_feeds[int(match.group(1))][:SECTION_RSS_ITEMS])
-        if path == "/sitemaps.xml":
-            b.C.NEWS_SITEMAP_IDS = sim.news_sitemap
-            return self._xml(b.sitemap_index() if sim.news_sitemap else "", sim.news_sitemap)
-        if path == "/sitemap-news.xml":
-            b.C.NEWS_SITEMAP_IDS = sim.news_sitemap
-            return self._xml(b.sitemap_news(), sim.news_sitemap)
+        if path == "/sitemaps.xml" and sim.news_sitemaps:
+            return self._xml(self._sitemap_index(), [i for ids in sim.news_sitemaps for i in ids])
+        if (match := re.fullmatch(r"/sitemap-news(?:-(\d+))?\.xml", path)) and match.group(1) != "1":
+            number = int(match.group(1) or 1)
+            if number > len(sim.news_sitemaps):
+                return None
+            b.C.NEWS_SITEMAP_IDS = sim.news_sitemaps[number - 1]
+            return self._xml(b.sitemap_news(), sim.news_sitemaps[number - 1])
         return None
+
+    def _sitemap_index(self) -> str:
+        """The index: one news sitemap per 1,000 articles of the last 48 h, newest first."""
+        entries = []
+        for number, ids in enumerate(self.sim.news_sitemaps, 1):
+            name = "sitemap-news.xml" if number == 1 else f"sitemap-news-{number}.xml"
+            newest = max(self.sim.by_id[i].last_modified for i in ids)
+            entries.append(f"<sitemap>\n  <loc>{C.CANONICAL}/{name}</loc>\n  <lastmod>{iso(newest)}</lastmod>\n"
+                           "</sitemap>")
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + "\n".join(entries) + "\n</sitemapindex>\n")
 
     def _feed(self, ids: list[str]) -> tuple[str, bytes, dict] | None:
         if not ids:
