@@ -167,3 +167,26 @@ def test_a_corrupt_state_file_fails_with_one_line(site, tmp_path):
     assert run.returncode == 1
     lines = [line for line in run.log.splitlines() if line.strip()]
     assert len(lines) == 1 and "cannot be used" in lines[0] and "Traceback" not in run.log
+
+
+@pytest.mark.crawl
+def test_mojibake_is_held_back_not_emitted(own_site, expected, tmp_path):
+    """Finding 5's second guard: with the charset repair switched off, the four articles served as
+    windows-1256 read as mojibake. They are held back (counted, logged), never emitted, and holding back
+    more than three fails the run's health check; with the repair on, the same pages come out right."""
+    lied = ["4912345", "4912702", "4911955", "4912010"]
+    _server, base_url = own_site(faults=[f"charset_lie:/{article_id}" for article_id in lied])
+    env = {"NEWSCRAWL_STATE": "off"}
+    no_repair = ("-s", 'DOWNLOADER_MIDDLEWARES={"newscrawl.http.charset.CharsetMiddleware": null}')
+    run = run_crawl(tmp_path / "off", "-a", f"base_url={base_url}", *no_repair, env=env)
+    assert run.returncode == 1, run.log
+    assert stat(run.log, "newscrawl/held_back/garbled") == 4
+    assert "health check failed: 4 articles held back (garbled 4) > 3" in run.log
+    assert not set(lied) & set(run.by_id)
+    assert len(run.by_id) == len(expected["articles"]) - 4
+
+    repaired = run_crawl(tmp_path / "on", "-a", f"base_url={base_url}", env=env)
+    assert repaired.returncode == 0, repaired.log
+    by_id = {a["article_id"]: a for a in expected["articles"]}
+    for article_id in lied:
+        assert repaired.by_id[article_id]["title"] == by_id[article_id]["title"]

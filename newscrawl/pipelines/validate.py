@@ -1,6 +1,9 @@
-"""The last pipeline: an article without a title or body, or emitted twice in a run, never reaches a feed.
+"""Before the state: an article without a title or body, or emitted twice in a run, never reaches a feed,
+and one whose title or body is not readable text in its language (mojibake, not mostly Arabic letters on
+an ``ar`` article) is held back rather than emitted or let overwrite a good version.
 
-Each drop is counted as ``newscrawl/dropped/<reason>`` and logged with the article's URL.
+Each drop is counted as ``newscrawl/dropped/<reason>``, each hold-back as ``newscrawl/held_back/garbled``
+(the health check fails a run that holds back more than a few), and logged with the article's URL.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newscrawl.items import Deletion
+from newscrawl.text.quality import garbled_reason
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,13 @@ class ValidatePipeline:
             reason = f"no_{missing[0]}"
             self.stats.inc_value(f"newscrawl/dropped/{reason}")
             raise DropItem(f"{reason}: {adapter.get('url')} has no {' and no '.join(missing)}")
+        language = adapter.get("language") or "ar"
+        # A title may be mostly a foreign name: only mojibake holds it back; the body is judged in its language.
+        for name, judged_as in (("title", ""), ("body", language)):
+            if why := garbled_reason(adapter.get(name) or "", judged_as):
+                self.stats.inc_value("newscrawl/held_back/garbled")
+                logger.warning("held back %s: its %s is %s; not emitted", adapter.get("url"), name, why)
+                raise DropItem(f"garbled: {adapter.get('url')} {name} {why}", log_level="DEBUG")
         article_id = adapter.get("article_id")
         if article_id in self.emitted:
             self.stats.inc_value("newscrawl/dropped/duplicate")

@@ -278,16 +278,13 @@ class AlbawabhSpider(scrapy.Spider):
             self._count(f"{prefix}/truncated")
         if result.invalid:
             self._count(f"{prefix}/invalid", result.invalid)
-        found = 0
         for entry in result.entries:
             url = self.site.crawl_url(entry.url, response.url)
             article_id = article_id_from_url(url) if url else None
             if article_id is None:
                 self._count(f"{prefix}/invalid" if url else f"{prefix}/offsite")
                 continue
-            found += 1
-            if self._links_capped(found, response.url):
-                break
+            # A document's size is bounded by its parser (50,000 URLs), not by the per-page link cap.
             self._count(f"{prefix}/urls")
             if request := self._consider(article_id, response.url, source, self._date(entry.modified,
                                                                                         entry.published)):
