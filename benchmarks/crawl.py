@@ -102,7 +102,9 @@ class SiteProcess:
 
 def crawl_command(kind: str, base_url: str, stats_file: Path) -> list[str]:
     if kind == "full":
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", f"base_url={base_url}"]
+        # Listings only, like the bare spider: the same pages on both sides (freshness.py measures discovery).
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", f"base_url={base_url}",
+               "-a", "discover=listings"]
     elif kind == "bare":
         cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
                "-a", f"base_url={base_url}"]

@@ -85,18 +85,33 @@ def load_pages() -> list[dict]:
     return pages
 
 
-MORE_NEWS_BOX = re.compile(r'<section class="more-news">.*?</section>', re.S)
+MORE_NEWS_START = '<div class="more-news">'
+DIV_TAG = re.compile(r"<div\b|</div>")
+
+
+def more_news_box(html: str) -> tuple[int, int] | None:
+    """Where the "more from this section" box starts and ends (its own nested divs balanced), or None."""
+    start = html.find(MORE_NEWS_START)
+    if start < 0:
+        return None
+    depth = 0
+    for tag in DIV_TAG.finditer(html, start):
+        depth += 1 if tag.group(0) == "<div" else -1
+        if depth == 0:
+            return start, tag.end()
+    return None
 PADDED_TOOLS = ("newscrawl", "parsel parse", "trafilatura", "trafilatura fast")
 
 
 def padded(page: dict, kb: int) -> dict:
     """``page`` with its "more from this section" box of cards repeated until the page weighs ``kb`` KB."""
     html = page["html"]
-    box = MORE_NEWS_BOX.search(html)
-    if box is None:
+    found = more_news_box(html)
+    if found is None:
         return page
-    copies = max(0, (kb * 1024 - len(html.encode())) // len(box.group(0).encode()) + 1)
-    html = html[: box.end()] + ("\n" + box.group(0)) * copies + html[box.end():]
+    box = html[found[0]:found[1]]
+    copies = max(0, (kb * 1024 - len(html.encode())) // len(box.encode()) + 1)
+    html = html[: found[1]] + ("\n" + box) * copies + html[found[1]:]
     return {**page, "html": html}
 
 

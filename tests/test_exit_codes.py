@@ -61,12 +61,18 @@ def test_summary_names_pages_articles_drops_feeds_and_state():
              "downloader/response_status_count/404": 3, "robotstxt/response_status_count/404": 1,
              "downloader/response_status_count/503": 2, "feedexport/failed_count/S3FeedStorage": 1,
              "newscrawl/feeds/local": ["/data/feeds/albawabh/2024-05-01T10-00-00+00-00.jsonl"],
-             "newscrawl/state/committed": 0, "newscrawl/state/not_committed": 5}
+             "newscrawl/state/committed": 0, "newscrawl/state/not_committed": 5,
+             "newscrawl/discovery/feeds/urls": 30, "newscrawl/discovery/sitemaps/urls": 7,
+             "newscrawl/discovery/sitemaps/failed": 1, "newscrawl/discovery/listings/urls": 75,
+             "newscrawl/fetch/new": 4, "newscrawl/fetch/changed": 1, "newscrawl/revisit/skipped": 90,
+             "newscrawl/revisit/not_modified": 3, "newscrawl/held_back/garbled": 1}
     lines = summary_lines(stats, run_outcome(stats))
     assert lines == [
         "run summary: pages 40 (listings 8, articles 23), http 4xx 2, 5xx 2 (retried or not)",
-        "run summary: articles emitted 5 (new 3, updated 2), skipped as already delivered 18",
-        "run summary: dropped duplicate 1, no_title 2",
+        "run summary: article links found: feeds 30, sitemaps 7 (1 documents failed), listings 75; fetched: new 4,"
+        " changed 1; not fetched (delivered, nothing due) 90; answered 304 3",
+        "run summary: articles emitted 5 (new 3, updated 2, deleted 0), fetched but unchanged 18",
+        "run summary: dropped duplicate 1, no_title 2; held back garbled 1",
         "run summary: feed files stored 2, failed 1; local copy /data/feeds/albawabh/2024-05-01T10-00-00+00-00.jsonl",
         "run summary: state committed 0, not committed 5 (emitted again next run)",
         "run failed: 1 feed file(s) failed to store",
@@ -75,7 +81,7 @@ def test_summary_names_pages_articles_drops_feeds_and_state():
 
 def test_summary_without_state_counts_every_emitted_article_as_new():
     lines = summary_lines(HEALTHY, run_outcome(HEALTHY))
-    assert lines[1] == "run summary: articles emitted 23 (new 23, updated 0), skipped as already delivered 0"
+    assert lines[2] == "run summary: articles emitted 23 (new 23, updated 0, deleted 0), fetched but unchanged 0"
     assert lines[-1] == "run ok"
 
 
@@ -104,7 +110,7 @@ def local_copies(tmp_path: Path) -> list[Path]:
 
 def state_ids(tmp_path: Path) -> set[str]:
     with sqlite3.connect(tmp_path / "state.sqlite3") as db:
-        return {row[0] for row in db.execute("SELECT article_id FROM articles")}
+        return {row[0] for row in db.execute("SELECT article_id FROM articles WHERE version > 0")}  # delivered
 
 
 def expected_ids(expected) -> list[str]:
@@ -121,7 +127,7 @@ def test_a_second_run_with_nothing_new_succeeds(site, expected, tmp_path):
     assert sorted(item["article_id"] for item in feed_items(first_copy)) == expected_ids(expected)
     assert feed_items(second_copy) == []
     tail = second.stderr.strip().splitlines()[-6:]
-    assert "articles emitted 0 (new 0, updated 0)" in tail[1]
+    assert "articles emitted 0 (new 0, updated 0, deleted 0)" in tail[1]
     assert tail[-1].endswith("run ok")
 
 

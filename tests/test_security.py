@@ -22,7 +22,9 @@ SECRET = f"newscrawl-secret-{uuid.uuid4().hex}"
 SESSION_TOKEN = f"newscrawl-token-{uuid.uuid4().hex}"
 ACCESS_KEY = "AKIANEWSCRAWLSEC0001"
 # What a page of the site is, for the crawler: home, articles, section listings and robots.txt.
-SITE_PAGES = re.compile(r"^(?:/|/robots\.txt|/\d{6,}|/category/\d+(?:\?page=\d+)?)$")
+# The site's pages, feeds and sitemaps (SITE.md): what the crawl may ask for.
+SITE_PAGES = re.compile(r"^(?:/|/robots\.txt|/\d{6,}|/category/\d+(?:\?page=\d+)?|/rss\.xml|/rss/section/\d+"
+                        r"|/sitemaps\.xml|/sitemap-news\.xml)$")
 
 
 def crawl_stats(log: str) -> dict[str, int]:

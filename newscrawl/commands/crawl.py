@@ -91,6 +91,8 @@ def preflight(settings, spider: str, base_url: str | None) -> int:
         print(f"scrapy crawl {spider}: error: {exc}", file=sys.stderr)
         return FAILED
     except Exception as exc:  # Redis unreachable, a state directory that cannot be made...
+        if type(exc).__module__.startswith("redis."):
+            return 0  # the Redis add-on says it in one line of its own when the crawl starts
         print(f"scrapy crawl {spider}: error: the state cannot be opened: {exc}", file=sys.stderr)
         return FAILED
     return 0

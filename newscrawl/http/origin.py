@@ -61,8 +61,8 @@ class SameOriginMiddleware:
 
     def process_request(self, request) -> None:
         site = getattr(self.crawler.spider, "site", None)
-        if not isinstance(site, Site):
-            return
+        if not isinstance(site, Site) or request.meta.get("_splash_processed"):
+            return  # (a page already sent to the operator's SPLASH_URL for rendering: not a request to the site)
         try:
             parts = urlparse_cached(request)
             port = parts.port

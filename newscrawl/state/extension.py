@@ -169,3 +169,6 @@ class StateExtension:
                 self.store.close()
             except Exception:
                 logger.exception("state: closing the store failed")
+        if self._lock is not None:
+            run_lock.release(self._lock)
+            self._lock = None

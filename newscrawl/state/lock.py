@@ -3,9 +3,9 @@
 Two runs on one state (a cron overlap) would both read "not delivered" and both deliver, or commit each
 other's half-written work. The second run therefore stops before it fetches anything, with one line and
 exit code 3 (``newscrawl.outcome.LOCKED``). The lock is held by the process for the whole run and freed
-when it ends, however it ends (the kernel drops a ``flock`` with its process; a Redis lease expires
-``LEASE_SECONDS`` after its last renewal). Workers of one distributed run (same ``NEWSCRAWL_RUN_ID``)
-share the Redis lease: they are one run.
+when it ends, however it ends (the kernel drops a ``flock`` with its process; a Redis lease is deleted
+when its run ends, or expires ``LEASE_SECONDS`` after its last renewal). Workers of one distributed run
+(same ``NEWSCRAWL_RUN_ID``) share the Redis lease: they are one run.
 """
 
 from __future__ import annotations
@@ -70,8 +70,15 @@ class RedisLease:
         if holder in (None, self.owner.encode()):
             self.client.set(self.key, self.owner, ex=LEASE_SECONDS)
 
+    RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
     def release(self) -> None:
-        """Workers of the run may still be at work: the lease is left to expire, not deleted."""
+        """Delete the lease if it is still ours. Another worker of the same run still at work sets it again
+        at its next renewal; a worker that died leaves it to expire."""
+        try:
+            self.client.eval(self.RELEASE, 1, self.key, self.owner)
+        except Exception:  # unreachable Redis: the lease expires on its own
+            pass
 
 
 def hold(settings, namespace: str):
@@ -94,6 +101,14 @@ def hold(settings, namespace: str):
         lock = FileLock(Path(path or DEFAULT_PATH))
     _HELD[ident] = lock
     return lock
+
+
+def release(lock) -> None:
+    """Free ``lock`` (from :func:`hold`) at the end of a run."""
+    for ident, held in list(_HELD.items()):
+        if held is lock:
+            del _HELD[ident]
+    lock.release()
 
 
 def release_all() -> None:
