@@ -429,11 +429,19 @@ class AlbawabhSpider(scrapy.Spider):
             break
         yield item
 
+    def _record(self, article_id: str) -> StateRecord | None:
+        """The state's record of an article this run requested (read again when another worker of a shared
+        frontier made the request)."""
+        if article_id in self._records:
+            return self._records.pop(article_id)
+        extension = self._state
+        return extension.store.get(article_id) if extension is not None and extension.store is not None else None
+
     def _not_modified(self, response: Response) -> None:
         """304: the page is as delivered; the fetch is recorded so its revisit reason is spent."""
         self._count("newscrawl/revisit/not_modified")
         article_id = response.meta["article_id"]
-        record = self._records.get(article_id)
+        record = self._record(article_id)
         extension = self._state
         if record is None or extension is None:
             return
@@ -444,7 +452,7 @@ class AlbawabhSpider(scrapy.Spider):
     def _gone(self, response: Response) -> Iterator[Deletion]:
         """404/410: a deletion record for a delivered article (once), else the id waits out a backoff."""
         article_id = response.meta["article_id"]
-        record = self._records.get(article_id)
+        record = self._record(article_id)
         now_at = crawl_now(self.crawler.settings)
         if record is not None and record.delivered and record.status != GONE:
             self._count("newscrawl/gone/deleted")
