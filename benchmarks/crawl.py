@@ -58,19 +58,17 @@ class CrawlRun:
     returncode: int
 
 
-class SiteProcess:
-    """``python -m benchmarks.site`` in its own process, until ``close()``."""
+class ServerProcess:
+    """A site server (``python -m <module> ... --port 0``) in its own process, until ``close()``: started
+    when its first line says ``serving <url>``."""
 
-    def __init__(self, articles: int, timeout: float = 300):
-        self.articles = articles
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.site", "--articles", str(articles), "--port", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        )
+    def __init__(self, module: str, args: list[str], timeout: float = 300, python: str = sys.executable):
+        self.proc = subprocess.Popen([python, "-m", module, *args, "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
+                                     text=True)
         line = self._first_line(timeout)
         if not line.startswith("serving "):
             self.close()
-            raise RuntimeError(f"benchmarks.site did not start: {line!r}")
+            raise RuntimeError(f"{module} did not start: {line!r}")
         self.base_url = line.split()[1]
 
     def _first_line(self, timeout: float) -> str:
@@ -79,10 +77,6 @@ class SiteProcess:
         reader.start()
         reader.join(timeout)
         return result[0].strip() if result else ""
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -93,11 +87,24 @@ class SiteProcess:
                 self.proc.kill()
                 self.proc.wait()
 
-    def __enter__(self) -> SiteProcess:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class SiteProcess(ServerProcess):
+    """``python -m benchmarks.site`` in its own process, until ``close()``."""
+
+    def __init__(self, articles: int, timeout: float = 300):
+        self.articles = articles
+        super().__init__("benchmarks.site", ["--articles", str(articles)], timeout)
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
 
 
 def crawl_command(kind: str, base_url: str, stats_file: Path) -> list[str]:

@@ -32,13 +32,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks.crawl import ServerProcess
 from benchmarks.freshness_site import CAIRO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,27 +70,15 @@ def log(message: str) -> None:
 
 
 # -- the site ------------------------------------------------------------------------------------------
-class SiteProcess:
+class SiteProcess(ServerProcess):
     """``python -m benchmarks.freshness_site`` in its own process; its clock moved and read over HTTP."""
 
     def __init__(self, articles: int, epoch: datetime, *, per_hour: float, edits_per_hour: float, sidebar_new: int,
                  seed: int, timeout: float = 120):
-        cmd = [PYTHON, "-m", "benchmarks.freshness_site", "--articles", str(articles), "--epoch", epoch.isoformat(),
-               "--per-hour", str(per_hour), "--edits-per-hour", str(edits_per_hour), "--sidebar-new",
-               str(sidebar_new), "--seed", str(seed), "--port", "0"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        line = self._first_line(timeout)
-        if not line.startswith("serving "):
-            self.close()
-            raise RuntimeError(f"benchmarks.freshness_site did not start: {line!r}")
-        self.base_url = line.split()[1]
-
-    def _first_line(self, timeout: float) -> str:
-        result: list[str] = []
-        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        return result[0].strip() if result else ""
+        super().__init__("benchmarks.freshness_site", [
+            "--articles", str(articles), "--epoch", epoch.isoformat(), "--per-hour", str(per_hour),
+            "--edits-per-hour", str(edits_per_hour), "--sidebar-new", str(sidebar_new), "--seed", str(seed)],
+            timeout, python=PYTHON)
 
     def _call(self, path: str, method: str = "GET", timeout: float = 60) -> dict:
         request = urllib.request.Request(self.base_url + path, data=b"" if method == "POST" else None, method=method)
@@ -106,20 +94,6 @@ class SiteProcess:
     def truth(self) -> dict:
         return self._call("/__truth")
 
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self) -> SiteProcess:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 # -- the crawls ----------------------------------------------------------------------------------------

@@ -121,6 +121,19 @@ class Reading:
         self.truncated = self.truncated or truncated
 
 
+def read_document(read, body: bytes, url: str, limit: int, max_bytes: int, kind: str) -> ParseResult:
+    """``read(body, url, limit, reading, result)`` under the one rule: any failure becomes the result's
+    ``error`` (``unreadable <kind>: <exception>``), never an exception; what was read before it is kept."""
+    result = ParseResult(entries=[], sitemaps=[])
+    reading = Reading(max_bytes=max_bytes)
+    try:
+        read(body, url, limit, reading, result)
+    except Exception as exc:  # any failure is reported, never raised
+        reading.fail(f"unreadable {kind}: {type(exc).__name__}")
+    result.truncated, result.error = reading.truncated, reading.error
+    return result
+
+
 def xml_slices(body: bytes, reading: Reading) -> Iterator[bytes]:
     """The document in slices of at most :data:`SLICE` bytes, gunzipped if it starts with gzip's magic.
 

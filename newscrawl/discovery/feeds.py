@@ -17,6 +17,7 @@ from newscrawl.discovery.entries import (
     children,
     clean_url,
     collapse,
+    read_document,
     text_of,
     xml_records,
 )
@@ -35,14 +36,7 @@ def parse_feed(body: bytes, url: str, *, max_entries: int = 5000, max_bytes: int
     Limits: ``max_bytes`` of XML after gunzipping and ``max_entries`` items; past either, what came before
     is kept with ``truncated`` and ``error`` set. On malformed XML, the items read before the error are kept.
     """
-    result = ParseResult(entries=[], sitemaps=[])
-    reading = Reading(max_bytes=max_bytes)
-    try:
-        _read(body, url, max_entries, reading, result)
-    except Exception as exc:  # any failure is reported, never raised
-        reading.fail(f"unreadable feed: {type(exc).__name__}")
-    result.truncated, result.error = reading.truncated, reading.error
-    return result
+    return read_document(_read, body, url, max_entries, max_bytes, "feed")
 
 
 def _read(body: bytes, url: str, max_entries: int, reading: Reading, result: ParseResult) -> None:

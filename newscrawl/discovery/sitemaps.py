@@ -17,6 +17,7 @@ from newscrawl.discovery.entries import (
     children,
     clean_url,
     collapse,
+    read_document,
     text_of,
     xml_records,
 )
@@ -31,14 +32,7 @@ def parse_sitemap(body: bytes, url: str, *, max_urls: int = 50_000, max_bytes: i
     Limits: ``max_bytes`` of XML after gunzipping and ``max_urls`` URLs; past either, what came before is
     kept with ``truncated`` and ``error`` set. On malformed XML, the records read before the error are kept.
     """
-    result = ParseResult(entries=[], sitemaps=[])
-    reading = Reading(max_bytes=max_bytes)
-    try:
-        _read(body, url, max_urls, reading, result)
-    except Exception as exc:  # any failure is reported, never raised
-        reading.fail(f"unreadable sitemap: {type(exc).__name__}")
-    result.truncated, result.error = reading.truncated, reading.error
-    return result
+    return read_document(_read, body, url, max_urls, max_bytes, "sitemap")
 
 
 def _read(body: bytes, url: str, max_urls: int, reading: Reading, result: ParseResult) -> None:

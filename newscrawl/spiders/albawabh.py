@@ -75,6 +75,8 @@ class AlbawabhSpider(scrapy.Spider):
         self._sitemaps: set[str] = set()
         self._listings: set[str] = set()  # menus repeat on every page: each listing is asked for once
         self._requests = 0
+        self._limit_logged = False
+        self._state_extension = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -95,7 +97,9 @@ class AlbawabhSpider(scrapy.Spider):
         """Every request is made here; ``kind`` is ``listings``, ``articles``, ``feeds`` or ``sitemaps``.
         None once the run made ``NEWSCRAWL_MAX_REQUESTS`` requests (counted: the run is then incomplete)."""
         if self._requests >= self.max_requests:
-            if not self._count("newscrawl/limits/requests_per_run"):
+            self._count("newscrawl/limits/requests_per_run")
+            if not self._limit_logged:
+                self._limit_logged = True
                 self.logger.warning("the run reached NEWSCRAWL_MAX_REQUESTS=%d: no more requests are made; the "
                                     "next run goes on from here", self.max_requests)
             return None
@@ -128,7 +132,10 @@ class AlbawabhSpider(scrapy.Spider):
 
     @property
     def _state(self):
-        return state_extension(self.crawler)
+        """The run's state extension (looked up once: it is asked for on every link)."""
+        if self._state_extension is None:
+            self._state_extension = state_extension(self.crawler)
+        return self._state_extension
 
     def _consider(self, article_id: str, referer: str, source: str, hint: datetime | None = None,
                   listing_date: str | None = None) -> scrapy.Request | None:
@@ -137,11 +144,11 @@ class AlbawabhSpider(scrapy.Spider):
             self._count("newscrawl/requests/article_duplicate")
             return None
         extension = self._state
-        record = extension.store.get(article_id) if extension is not None and extension.store is not None else None
+        keeps_state = extension is not None and extension.store is not None
+        record = extension.store.get(article_id) if keeps_state else None
         if record is not None and record.delivered and source == "listings":
             extension.met(record)
-        reason = self.policy.reason(record, hint, crawl_now(self.crawler.settings)) if extension and \
-            extension.store is not None else "new"
+        reason = self.policy.reason(record, hint, crawl_now(self.crawler.settings)) if keeps_state else "new"
         if reason is None:
             self._count("newscrawl/revisit/skipped")
             return None
@@ -163,7 +170,7 @@ class AlbawabhSpider(scrapy.Spider):
             self._requested_ids.add(article_id)
             self._records[article_id] = record
             self._count(f"newscrawl/fetch/{reason}")
-        elif extension is not None and extension.store is not None and (record is None or not record.delivered):
+        elif keeps_state and (record is None or not record.delivered):
             # Refused by the request limit: the next run starts with it (the page that linked it may never
             # be fetched again).
             extension.check(StateRecord(article_id, version=0, status=PENDING))
@@ -367,7 +374,7 @@ class AlbawabhSpider(scrapy.Spider):
 
     def _all_older(self, dates: list[str | None]) -> bool:
         """True when every card dated on this page is older than ``since`` (undated cards don't count)."""
-        now = datetime.now(UTC)
+        now = crawl_now(self.crawler.settings)
         parsed = [parse_date(text, now=now) for text in dates if text]
         parsed = [value for value in parsed if value is not None]
         return bool(parsed) and all(value < self.args.since for value in parsed)
@@ -481,14 +488,9 @@ class AlbawabhSpider(scrapy.Spider):
                             self.crawler.settings.getint("RETRY_TIMES"))
 
     # -- stats ----------------------------------------------------------------------------------------
-    def _count(self, key: str, count: int = 1) -> int:
-        """Add ``count`` to a stat; returns its value before."""
-        stats = self.crawler.stats
-        if stats is None:
-            return 0
-        before = stats.get_value(key, 0)
-        stats.inc_value(key, count)
-        return before
+    def _count(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, count)
 
     def _merge(self, events: Counter[str]) -> None:
         if self.crawler.stats is not None and events:
