@@ -69,6 +69,8 @@ def run_outcome(stats: dict, settings=None) -> Outcome:
         outcome.reasons.append(f"{count} feed write(s) failed")
     if count := stats.get("newscrawl/pipeline_errors"):
         outcome.reasons.append(f"{count} article(s) failed in a pipeline (see the errors above)")
+    if count := stats.get("newscrawl/warc/failed_uploads"):
+        outcome.reasons.append(f"{count} WARC file(s) failed to upload (kept locally)")
     if stats.get("newscrawl/state/commit_failed"):
         outcome.reasons.append("the state could not be committed")
     listings = stats.get("newscrawl/pages/listing", 0)

@@ -87,6 +87,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Responses pass from high to low numbers: after HttpCompressionMiddleware (590) has decompressed the
     # body, before MetaRefreshMiddleware (580) reads it as text.
     "newscrawl.http.charset.CharsetMiddleware": 585,
+    # Next to the downloader (process_response runs high to low): the bytes as the site sent them, before
+    # decompression, retries and redirects (newscrawl.warc; off without NEWSCRAWL_WARC_DIR).
+    "newscrawl.warc.middleware.WarcMiddleware": 950,
 }
 
 # -- items ---------------------------------------------------------------------------------------------
@@ -165,6 +168,23 @@ NEWSCRAWL_SPLASH_TIMEOUT = env_float("NEWSCRAWL_SPLASH_TIMEOUT", 30.0)  # second
 NEWSCRAWL_FEED_URI = env_str("NEWSCRAWL_FEED_URI", "")  # a remote feed (s3://...) beside the local copy
 # S3 credentials, region and endpoint are not settings: boto3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 # AWS_SESSION_TOKEN, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL itself, so no secret reaches the settings log.
+# Raw capture (newscrawl.warc): every request and response as WARC files, off while NEWSCRAWL_WARC_DIR is unset.
+NEWSCRAWL_WARC_DIR = env_str("NEWSCRAWL_WARC_DIR", "")  # local directory of the WARC files
+NEWSCRAWL_WARC_MAX_BYTES = env_int("NEWSCRAWL_WARC_MAX_BYTES", 1_000_000_000)  # a file is closed past this size
+NEWSCRAWL_WARC_URI = env_str("NEWSCRAWL_WARC_URI", "")  # s3://bucket/prefix/ each finished WARC file goes to
+# Operations (newscrawl.ops): what a finished run tells machines; each off while its variable is unset.
+NEWSCRAWL_METRICS_FILE = env_str("NEWSCRAWL_METRICS_FILE", "")  # Prometheus textfile (node-exporter)
+NEWSCRAWL_PUSHGATEWAY_URL = env_str("NEWSCRAWL_PUSHGATEWAY_URL", "")  # Prometheus Pushgateway
+NEWSCRAWL_ALERT_URL = env_str("NEWSCRAWL_ALERT_URL", "")  # JSON POST (Slack-compatible) when a run fails
+NEWSCRAWL_ALERT_ON = env_str("NEWSCRAWL_ALERT_ON", "failure")  # "failure" or "always"
+NEWSCRAWL_REPORT_FILE = env_str("NEWSCRAWL_REPORT_FILE", "")  # JSON report of the run
+# Item shape in the feeds (newscrawl.schema): "default" (this project's) or "zyte" (zyte-common-items' Article).
+NEWSCRAWL_ITEM_SCHEMA = env_str("NEWSCRAWL_ITEM_SCHEMA", "default")
+FEED_EXPORTERS = {
+    "jsonlines": "newscrawl.schema.exporters.JsonLinesItemExporter",
+    "jsonl": "newscrawl.schema.exporters.JsonLinesItemExporter",
+    "csv": "newscrawl.schema.exporters.CsvItemExporter",
+}
 ADDONS = {
     "newscrawl.feeds.plan.FeedsAddon": 100,
     "newscrawl.addons.distributed.RedisAddon": 200,

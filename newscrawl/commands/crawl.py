@@ -22,6 +22,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.arguments import SpiderArgumentError, SpiderArguments
 from newscrawl.feeds.plan import FeedSettingsError, planned_feeds
+from newscrawl.ops import after_run
 from newscrawl.outcome import BAD_ARGUMENT, FAILED, LOCKED, run_outcome, summary_lines
 
 logger = logging.getLogger("newscrawl.run")
@@ -58,12 +59,14 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+            after_run(crawler, None, dict(opts.spargs))
             return
         stats = crawler.stats.get_stats() if crawler.stats else {}
         outcome = run_outcome(stats, crawler.settings)
         for line in summary_lines(stats, outcome):
             logger.info(line)
         self.exitcode = outcome.exit_code
+        after_run(crawler, outcome, dict(opts.spargs))
 
 
 def preflight(settings, spider: str, base_url: str | None) -> int:

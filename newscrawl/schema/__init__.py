@@ -1,0 +1,1 @@
+"""Item shapes in the feeds: this project's own, or zyte-common-items' ``Article``."""
