@@ -151,7 +151,7 @@ MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("ديسمبر", "ديسيمبر"),
     ),
     "levantine": (
-        ("كانون الثاني", "كانون ثاني", "كانون الثانى"),
+        ("كانون الثاني", "كانون ثاني", "كانون الثانى", "كانون 2"),  # كانون 2: CLDR ar-SY/IQ/JO/LB/PS
         ("شباط",),
         ("آذار", "اذار", "أذار"),
         ("نيسان",),
@@ -160,9 +160,9 @@ MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("تموز",),
         ("آب", "اب"),
         ("أيلول", "ايلول"),
-        ("تشرين الأول", "تشرين الاول", "تشرين أول", "تشرين اول"),
-        ("تشرين الثاني", "تشرين ثاني", "تشرين الثانى"),
-        ("كانون الأول", "كانون الاول", "كانون أول", "كانون اول"),
+        ("تشرين الأول", "تشرين الاول", "تشرين أول", "تشرين اول", "تشرين 1"),
+        ("تشرين الثاني", "تشرين ثاني", "تشرين الثانى", "تشرين 2"),
+        ("كانون الأول", "كانون الاول", "كانون أول", "كانون اول", "كانون 1"),
     ),
     "moroccan": (
         ("يناير",),
@@ -177,6 +177,22 @@ MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("أكتوبر", "اكتوبر"),
         ("نونبر",),
         ("دجنبر",),
+    ),
+    # Mauritania (CLDR ar-MR, dateparser's ar-MR data): French-derived spellings of August, September and
+    # December, إبريل for April.
+    "mauritanian": (
+        ("يناير",),
+        ("فبراير",),
+        ("مارس",),
+        ("إبريل", "ابريل"),
+        ("مايو",),
+        ("يونيو",),
+        ("يوليو",),
+        ("أغشت", "اغشت"),
+        ("شتمبر",),
+        ("أكتوبر", "اكتوبر"),
+        ("نوفمبر",),
+        ("دجمبر",),
     ),
     "algerian_tunisian": (
         ("جانفي",),
@@ -261,14 +277,15 @@ WEEKDAY_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
     "french": (("lundi",), ("mardi",), ("mercredi",), ("jeudi",), ("vendredi",), ("samedi",), ("dimanche",)),
 }
 
-#: Words after a clock time: AM, PM, and night (``10 ليلا`` is 22:00, ``2 ليلا`` is 02:00).
+#: Words after a clock time: AM, PM, noon and night (``10 ليلا`` is 22:00, ``2 ليلا`` is 02:00).
 #: ``م`` after a clock time is PM; after a year it is the Gregorian era (see ``GREGORIAN_ERA_WORDS``).
 AM_WORDS = ("ص", "صباحاً", "صباحا", "صباحًا", "صباح", "الصباح", "صبحا", "فجرا", "فجراً", "الفجر", "am")
 PM_WORDS = (
-    "م", "مساءً", "مساء", "مساءا", "مسائا", "المساء", "مسا",
-    "ظهرا", "ظهراً", "الظهر", "الظهيرة", "عصرا", "عصراً", "العصر", "pm",
+    "م", "مساءً", "مساء", "مساءا", "مسائا", "المساء", "مسا", "عصرا", "عصراً", "العصر", "pm",
 )  # fmt: skip
-NIGHT_WORDS = ("ليلاً", "ليلا", "الليل", "بالليل")
+#: Around noon: ``11:30 ظهرا`` is 11:30, ``12:15 ظهرا`` 12:15, ``1:00 ظهرا`` 13:00 (hours 1-6 are PM).
+NOON_WORDS = ("ظهرا", "ظهراً", "ظهرًا", "الظهر", "الظهيرة", "ظهر")
+NIGHT_WORDS = ("ليلاً", "ليلا", "ليلًا", "الليل", "بالليل")
 
 #: Era markers after a year.
 GREGORIAN_ERA_WORDS = ("م", "ميلادي", "ميلادية", "للميلاد", "ad", "ce")
@@ -279,10 +296,22 @@ ZONE_NAMES = {
     "gmt": 0, "utc": 0, "ut": 0, "غرينتش": 0, "جرينتش": 0, "غرينيتش": 0, "جرينيتش": 0,
     "eet": 120, "eest": 180, "cet": 60, "cest": 120, "msk": 180,
 }  # fmt: skip
-#: ``بتوقيت <place>``: offsets in minutes; ``None`` means local (``tz``) time.
-ZONE_PLACES = {
-    "القاهرة": None, "مصر": None, "غرينتش": 0, "جرينتش": 0, "غرينيتش": 0,
-    "مكة": 180, "السعودية": 180, "الرياض": 180, "الإمارات": 240, "أبوظبي": 240, "دبي": 240,
+#: Places naming a zone, after ``بتوقيت``/``توقيت`` or alone in brackets (``(مكة المكرمة)``): a UTC offset
+#: in minutes, or an IANA zone where the place keeps summer time. One or two words. A place not listed
+#: leaves the default zone (``tz``) in force. Ambiguous names (عمان: Oman or Amman; طرابلس) are left out.
+ZONE_PLACES: dict[str, int | str] = {
+    "القاهرة": "Africa/Cairo", "مصر": "Africa/Cairo",
+    "غرينتش": 0, "جرينتش": 0, "غرينيتش": 0, "جرينيتش": 0,
+    "مكة": 180, "مكة المكرمة": 180, "مكه المكرمه": 180, "السعودية": 180, "الرياض": 180, "جدة": 180,
+    "الإمارات": 240, "أبوظبي": 240, "أبو ظبي": 240, "ابوظبي": 240, "دبي": 240, "الامارات": 240,
+    "مسقط": 240, "سلطنة عمان": 240,
+    "الدوحة": 180, "قطر": 180, "الكويت": 180, "البحرين": 180, "المنامة": 180, "بغداد": 180,
+    "العراق": 180, "صنعاء": 180, "اليمن": 180,
+    "بيروت": "Asia/Beirut", "لبنان": "Asia/Beirut", "دمشق": "Asia/Damascus", "سوريا": "Asia/Damascus",
+    "الأردن": "Asia/Amman", "القدس": "Asia/Jerusalem", "فلسطين": "Asia/Gaza", "غزة": "Asia/Gaza",
+    "الخرطوم": 120, "السودان": 120, "ليبيا": 120,
+    "الجزائر": 60, "تونس": 60, "الرباط": "Africa/Casablanca", "المغرب": "Africa/Casablanca",
+    "نواكشوط": 0, "موريتانيا": 0,
 }  # fmt: skip
 ZONE_WORDS = ("بتوقيت", "توقيت")
 
@@ -340,7 +369,14 @@ FRACTION_WORDS = {"نصف": 0.5, "ونصف": 0.5, "ربع": 0.25, "وربع": 0.
 #: Words naming a day relative to ``now``, in days.
 RELATIVE_DAYS = {"اليوم": 0, "today": 0, "أمس": -1, "الأمس": -1, "بالأمس": -1, "البارحة": -1,
                  "yesterday": -1, "غدا": 1, "غداً": 1, "tomorrow": 1}  # fmt: skip
-#: ``أول أمس`` / ``أول من أمس`` / ``أمس الأول``: the day before yesterday.
+#: Words around ``اليوم``/``أمس`` that make it some other day (``ذلك اليوم``, ``اليوم نفسه``); a word with
+#: ``ال`` after it (``اليوم التالي``) does too, and so does any unknown word when ``في`` stands before it.
+NOT_TODAY_BEFORE = (
+    "ذلك", "تلك", "نفس", "ذات", "هذا", "مثل", "منتصف", "نهاية", "بداية", "مطلع", "طوال", "طيلة", "خلال",
+    "حتى", "عشية", "غداة",
+)  # fmt: skip
+NOT_TODAY_AFTER = ("نفسه", "ذاته", "ذلك", "عينه", "التالي", "السابق", "الذي", "التي", "الموعود")
+#: ``أول أمس`` / ``أول من أمس`` / ``أمس الأول`` / ``قبل أمس``: the day before yesterday.
 DAY_BEFORE_WORDS = ("أول", "الأول")
 #: Words meaning "right now".
 NOW_WORDS = ("الآن", "الان", "حالا", "حالاً", "للتو", "توا", "now")
@@ -404,8 +440,8 @@ def _key(word: str) -> str:
 (
     _END, _UNK, _NUM, _MON, _HMON, _HEAD, _WDAY, _AM, _PM, _NIGHT, _MEEM, _ERA_G, _ERA_H, _ZONE, _ZONE_Z,
     _TZWORD, _REL_PRE, _REL_POST, _UNIT, _NUMW, _RELDAY, _NOW, _FIRST, _LAST, _ORD, _OF, _FILL, _HOURW,
-    _AND, _FRAC, _DSEP, _COLON, _COMMA, _SIGN, _ABOUT,
-) = range(35)  # fmt: skip
+    _AND, _FRAC, _DSEP, _COLON, _COMMA, _SIGN, _ABOUT, _NOON,
+) = range(36)  # fmt: skip
 
 
 def _build_months() -> dict[str, int]:
@@ -467,6 +503,8 @@ def _build_lexicon() -> dict[str, tuple[int, object]]:
         put(word, _PM)
     for word in NIGHT_WORDS:
         put(word, _NIGHT)
+    for word in NOON_WORDS:
+        put(word, _NOON)
     for word in HIJRI_ERA_WORDS:
         put(word, _ERA_H)
     for word in GREGORIAN_ERA_WORDS:
@@ -531,6 +569,8 @@ _TOKENS = dict(_SEED_TOKENS)
 #: Bound on the tokenizer's memo; past it, the memo starts again from the seed.
 _TOKENS_MAX = 20_000
 _ZONE_PLACES = {_key(k): v for k, v in ZONE_PLACES.items()}
+_NOT_TODAY_BEFORE = frozenset(map(_key, NOT_TODAY_BEFORE))
+_NOT_TODAY_AFTER = frozenset(map(_key, NOT_TODAY_AFTER))
 _MONTH_WORDS = frozenset(map(_key, MONTH_WORDS))
 _YEAR_WORDS = frozenset(map(_key, YEAR_WORDS))
 
@@ -768,9 +808,9 @@ def _day_month(toks, kinds, vals, sps, i):
             j = k + 1
     hijri = mkind == _HMON
     if y is None:
-        if hijri or not _valid_day(2000, m, d):
+        if hijri:
             return j, None
-        return j, ("g", None, m, d, form)
+        return j, ("g", None, m, d, form)  # an impossible day (30 فبراير) is refused in _parse
     hijri, j = _era(kinds, j, hijri)
     return j, ("h" if hijri else "g", y, m, d, "hijri" if hijri else form)
 
@@ -808,7 +848,7 @@ def _month_first(toks, kinds, vals, sps, i):
         end = k + 1
     hijri = mkind == _HMON
     if y is None:
-        if hijri or not _valid_day(2000, m, d):
+        if hijri:
             return end, None
         return end, ("g", None, m, d, form)
     hijri, end = _era(kinds, end, hijri)
@@ -849,17 +889,24 @@ def _zone_at(toks, kinds, vals, sps, j):
             return off + r[0], r[1]
         return off, j + 1
     if k == _TZWORD:
-        place = toks[j + 1]
-        if place in _ZONE_PLACES:
-            off = _ZONE_PLACES[place]
-            return (_LOCAL if off is None else off), j + 2
-        return None
+        return _place_at(toks, j + 1)
     if k == _SIGN or toks[j] == "-":
         return _offset(toks, kinds, vals, sps, j)
     if toks[j] == "(":
-        r = _zone_at(toks, kinds, vals, sps, j + 1)
+        r = _zone_at(toks, kinds, vals, sps, j + 1) or _place_at(toks, j + 1)
         if r is not None:
             return r[0], (r[1] + 1 if toks[r[1]] == ")" else r[1])
+    return None
+
+
+def _place_at(toks, j):
+    """A place naming a zone at ``j`` (two words first, ``مكة المكرمة``): (zone, next index) or None."""
+    zone = _ZONE_PLACES.get(toks[j] + " " + toks[j + 1])
+    if zone is not None:
+        return zone, j + 2
+    zone = _ZONE_PLACES.get(toks[j])
+    if zone is not None:
+        return zone, j + 1
     return None
 
 
@@ -893,7 +940,7 @@ def _time(toks, kinds, vals, sps, i):
         minutes = False
     k = kinds[j]
     ampm = None
-    if k == _AM or k == _PM or k == _NIGHT or k == _MEEM:
+    if k == _AM or k == _PM or k == _NIGHT or k == _MEEM or k == _NOON:
         ampm = _PM if k == _MEEM else k
         j += 1
     elif (toks[j] == "بعد" or toks[j] == "قبل") and toks[j + 1] in ("الظهر", "الظهيره"):
@@ -920,6 +967,11 @@ def _time(toks, kinds, vals, sps, i):
             h = 0
         elif 6 <= h < 12:
             h += 12
+    elif ampm == _NOON:
+        if h <= 6:
+            h += 12
+        elif h < 11:
+            return None  # "9 ظهرا": no such hour
     if h == 24 and (mi or s or us):
         return None
     zone = None
@@ -930,10 +982,12 @@ def _time(toks, kinds, vals, sps, i):
 
 
 def _rel_amount(toks, kinds, vals, j):
-    """``5 دقائق``, ``ساعتين``, ``ساعة ونصف``, ``an hour``, ``ساعة و20 دقيقة``: (parts, end) or None."""
+    """``5 دقائق``, ``ساعتين``, ``ساعة ونصف``, ``an hour``, ``ساعة و20 دقيقة``, ``يومين، 3 ساعات``:
+    (parts, end) or None. Parts joined by ``و``/``and`` or a comma are all counted."""
     parts: list[tuple[str, float]] = []
     while kinds[j] == _ABOUT or (kinds[j] == _OF and kinds[j - 1] == _ABOUT):  # منذ حوالي / أكثر من
         j += 1
+    end = j
     while True:
         k = kinds[j]
         count = None
@@ -956,15 +1010,29 @@ def _rel_amount(toks, kinds, vals, j):
         elif kinds[j] == _AND and kinds[j + 1] == _FRAC:
             parts.append((unit, vals[j + 1]))
             j += 2
-        if kinds[j] == _AND and kinds[j + 1] in (_NUM, _NUMW, _UNIT):
+        end = j
+        if kinds[j] == _COMMA and kinds[j + 1] == _AND:  # "يومين، و3 ساعات"
+            j += 1
+        if (kinds[j] == _AND or kinds[j] == _COMMA) and kinds[j + 1] in (_NUM, _NUMW, _UNIT):
             j += 1
             continue
         break
     if not parts:
         return None
-    if kinds[j] == _NUM and len(toks[j]) == 4:  # "منذ عام 2020": since the year 2020, not relative
+    if kinds[end] == _NUM and len(toks[end]) == 4:  # "منذ عام 2020": since the year 2020, not relative
         return None
-    return parts, j
+    return parts, end
+
+
+def _day_in_phrase(toks, kinds, i):
+    """``اليوم`` (``أمس`` …) inside a phrase, naming some other day: ``اليوم السابق``, ``في اليوم التالي``,
+    ``ذلك اليوم``, ``اليوم نفسه``, ``اليوم السابع`` (a newspaper)."""
+    if i > 0 and toks[i - 1] in _NOT_TODAY_BEFORE:
+        return True
+    if kinds[i + 1] != _UNK:
+        return False
+    after = toks[i + 1]
+    return after.startswith("ال") or after in _NOT_TODAY_AFTER or (i > 0 and toks[i - 1] == "في")
 
 
 def _scan(toks, kinds, vals, sps):
@@ -1011,6 +1079,11 @@ def _scan(toks, kinds, vals, sps):
                 i = max(end, i + 1)
                 continue
         elif k == _REL_PRE:
+            if toks[i] == "قبل" and kinds[i + 1] == _RELDAY and vals[i + 1] == -1:  # قبل أمس
+                if rel is None:
+                    rel = (i, i + 2, "day", -2)
+                i += 2
+                continue
             ra = _rel_amount(toks, kinds, vals, i + 1)
             if ra is not None:
                 if rel is None:
@@ -1030,7 +1103,7 @@ def _scan(toks, kinds, vals, sps):
             if days == -1 and kinds[end] == _FIRST:  # أمس الأول
                 days, end = -2, end + 1
             if rel is None:
-                rel = (i, end, "day", days)
+                rel = (i, end, "bad" if _day_in_phrase(toks, kinds, i) else "day", days)
             i = end
             continue
         elif k == _FIRST:
@@ -1094,6 +1167,12 @@ def _build(y, m, d, t, zone, tz):
         if extra is not None:
             dt = (dt + extra).astimezone(_UTC).astimezone(tz)
         return dt, (_DATE if t is None else _TIME)
+    if isinstance(zone, str):  # a named place keeping summer time: its wall time, then tz
+        zi = _zone(zone)
+        dt = _local(y, m, d, h, mi, s, us, zi)
+        if extra is not None:
+            dt = (dt + extra).astimezone(_UTC).astimezone(zi)
+        return dt.astimezone(tz), (_DATE if t is None else _OFFSET)
     dt = datetime(y, m, d, h, mi, s, us, tzinfo=_fixed(zone))
     if extra is not None:
         dt += extra
@@ -1200,7 +1279,7 @@ def _parse(text, now, tz) -> tuple | None:
         cal, y = rec[2], rec[3]
         if cal == "g":
             if y is None:
-                if weak is None:
+                if weak is None and _valid_day(2000, rec[4], rec[5]):
                     weak = idx
             elif greg is None and MIN_YEAR <= y <= MAX_YEAR and _valid_day(y, rec[4], rec[5]):
                 greg = idx
@@ -1212,6 +1291,8 @@ def _parse(text, now, tz) -> tuple | None:
             hijri = (idx, g.year, g.month, g.day)
 
     chosen = greg if greg is not None else hijri[0] if hijri is not None else weak
+    if chosen is None and dates:
+        return None  # only impossible dates (31/نوفمبر/2023): never today or a clock time instead
     if chosen is not None:
         rec = dates[chosen]
         lo = dates[chosen - 1][1] if chosen > 0 else 0
@@ -1243,6 +1324,8 @@ def _parse(text, now, tz) -> tuple | None:
         value, precision = _build(y, m, d, t, z, tzi)
         return (value, precision, form, warnings)
 
+    if rel is not None and rel[2] == "bad":
+        return None  # اليوم in a phrase (اليوم التالي): some other day, unknown
     if rel is not None:
         value = _relative(rel, times, _now_local(now, tzi), tzi)
         if value is None or not MIN_YEAR <= value.year <= MAX_YEAR:
@@ -1253,7 +1336,10 @@ def _parse(text, now, tz) -> tuple | None:
         t = times[0]
         z = t[6] if t[6] is not None else zone
         now_local = _now_local(now, tzi)
-        ref = now_local if z is None or z == _LOCAL else now_local.astimezone(_fixed(z))
+        if z is None or z == _LOCAL:
+            ref = now_local
+        else:
+            ref = now_local.astimezone(_zone(z) if isinstance(z, str) else _fixed(z))
         value, _ = _build(ref.year, ref.month, ref.day, t, z, tzi)
         if value > now_local:
             prev = ref.date() - timedelta(days=1)
