@@ -287,6 +287,15 @@ PM_WORDS = (
 NOON_WORDS = ("ظهرا", "ظهراً", "ظهرًا", "الظهر", "الظهيرة", "ظهر")
 NIGHT_WORDS = ("ليلاً", "ليلا", "ليلًا", "الليل", "بالليل")
 
+#: Hours in words after ``الساعة`` (``الساعة الثامنة مساء``), and the minutes words after them.
+HOUR_WORDS = {
+    "الواحدة": 1, "الثانية": 2, "الثالثة": 3, "الرابعة": 4, "الخامسة": 5, "السادسة": 6, "السابعة": 7,
+    "الثامنة": 8, "التاسعة": 9, "العاشرة": 10, "الحادية عشرة": 11, "الحادية عشر": 11, "الحاديه عشر": 11,
+    "الثانية عشرة": 12, "الثانية عشر": 12,
+}  # fmt: skip
+MINUTE_WORDS = {"النصف": 30, "والنصف": 30, "الربع": 15, "والربع": 15, "ربع": 15, "ربعا": 15,
+                "الثلث": 20, "والثلث": 20, "ثلث": 20, "ثلثا": 20}  # fmt: skip
+
 #: Era markers after a year.
 GREGORIAN_ERA_WORDS = ("م", "ميلادي", "ميلادية", "للميلاد", "ad", "ce")
 HIJRI_ERA_WORDS = ("هـ", "ه", "هجري", "هجرية", "للهجرة", "ah")
@@ -569,6 +578,8 @@ _TOKENS = dict(_SEED_TOKENS)
 #: Bound on the tokenizer's memo; past it, the memo starts again from the seed.
 _TOKENS_MAX = 20_000
 _ZONE_PLACES = {_key(k): v for k, v in ZONE_PLACES.items()}
+_HOUR_WORDS = {_key(k): v for k, v in HOUR_WORDS.items()}
+_MINUTE_WORDS = {_key(k): v for k, v in MINUTE_WORDS.items()}
 _NOT_TODAY_BEFORE = frozenset(map(_key, NOT_TODAY_BEFORE))
 _NOT_TODAY_AFTER = frozenset(map(_key, NOT_TODAY_AFTER))
 _MONTH_WORDS = frozenset(map(_key, MONTH_WORDS))
@@ -694,6 +705,25 @@ def _text_form(toks, month_index):
     return "text_en" if toks[month_index].isascii() else "text"
 
 
+def _twin(toks, kinds, vals, j, m):
+    """After a month name, the same month in another naming system, skipped: ``نوفمبر/ تشرين الثاني``,
+    ``نوفمبر (تشرين الثاني)``, ``تشرين الثاني - نوفمبر`` (BBC Arabic, Asharq Al-Awsat). Returns the index
+    after it, ``j`` when there is none, or minus the index after it when it names another month."""
+    k = j
+    bracket = toks[k] == "("
+    if bracket or (kinds[k] == _DSEP and toks[k] != "."):
+        k += 1
+    mo = _month_at(toks, kinds, vals, k)
+    if mo is None or mo[0] != _MON:
+        return j
+    if mo[1] != m:
+        return -mo[2]  # two different months side by side: no date can be trusted
+    k = mo[2]
+    if bracket and toks[k] == ")":
+        k += 1
+    return k
+
+
 def _era(kinds, j, hijri):
     """Skip an era word after a year; returns (hijri?, next index)."""
     k = kinds[j]
@@ -788,6 +818,10 @@ def _day_month(toks, kinds, vals, sps, i):
         return None
     mkind, m, j = mo
     form = _text_form(toks, j - 1)
+    if mkind == _MON:
+        j = _twin(toks, kinds, vals, j, m)
+        if j < 0:
+            return -j, ("g", None, 0, 0, form)  # impossible: refused in _parse
     k = j
     sep = None
     n = 0
@@ -822,6 +856,10 @@ def _month_first(toks, kinds, vals, sps, i):
         return None
     mkind, m, j = mo
     form = _text_form(toks, i)
+    if mkind == _MON:
+        j = _twin(toks, kinds, vals, j, m)
+        if j < 0:
+            return -j, ("g", None, 0, 0, form)  # impossible: refused in _parse
     k = j
     while kinds[k] == _COMMA or kinds[k] == _DSEP:
         k += 1
@@ -956,29 +994,74 @@ def _time(toks, kinds, vals, sps, i):
             return None
         if ampm is not None and h > 12:
             return None
-    if ampm == _AM:
-        if h == 12:
-            h = 0
-    elif ampm == _PM:
-        if h < 12:
-            h += 12
-    elif ampm == _NIGHT:
-        if h == 12:
-            h = 0
-        elif 6 <= h < 12:
-            h += 12
-    elif ampm == _NOON:
-        if h <= 6:
-            h += 12
-        elif h < 11:
-            return None  # "9 ظهرا": no such hour
-    if h == 24 and (mi or s or us):
+    h = _hour24(h, ampm)
+    if h is None or (h == 24 and (mi or s or us)):
         return None
     zone = None
     z = _zone_at(toks, kinds, vals, sps, j)
     if z is not None:
         zone, j = z
     return j, (h, mi, s, us, zone)
+
+
+def _hour24(h, ampm):
+    """A 12-hour clock's hour read with its AM/PM/noon/night word (None: none given), or None."""
+    if ampm == _AM:
+        if h == 12:
+            return 0
+    elif ampm == _PM:
+        if h < 12:
+            return h + 12
+    elif ampm == _NIGHT:
+        if h == 12:
+            return 0
+        if 6 <= h < 12:
+            return h + 12
+    elif ampm == _NOON:
+        if h <= 6:
+            return h + 12
+        if h < 11:
+            return None  # "9 ظهرا": no such hour
+    return h
+
+
+def _word_time(toks, kinds, vals, sps, i):
+    """``الساعة الثامنة مساء``, ``الساعة الحادية عشرة والنصف صباحا`` at ``i`` (the word الساعة): (end, record)
+    or None. An hour in words without an AM/PM word (``الساعة الثامنة``) is ambiguous: None."""
+    j = i + 1
+    h = _HOUR_WORDS.get(toks[j] + " " + toks[j + 1])
+    if h is not None:
+        j += 2
+    else:
+        h = _HOUR_WORDS.get(toks[j])
+        if h is None:
+            return None
+        j += 1
+    mi = 0
+    if toks[j] == "و" and toks[j + 1] in _MINUTE_WORDS:
+        j += 1
+    if toks[j] in _MINUTE_WORDS:
+        mi = _MINUTE_WORDS[toks[j]]
+        j += 1
+    elif toks[j] in ("الا", "لا") and toks[j + 1] in _MINUTE_WORDS:  # الثامنة إلا ربعا: 7:45
+        mi = -_MINUTE_WORDS[toks[j + 1]]
+        j += 2
+    k = kinds[j]
+    if toks[j] == "بعد" and toks[j + 1] in ("الظهر", "الظهيره"):  # بعد الظهر: afternoon
+        k, j = _PM, j + 1
+    elif not (k == _AM or k == _PM or k == _NIGHT or k == _MEEM or k == _NOON):
+        return None
+    h = _hour24(h, _PM if k == _MEEM else k)
+    if h is None:
+        return None
+    j += 1
+    if mi < 0:
+        h, mi = (h - 1) % 24, 60 + mi
+    zone = None
+    z = _zone_at(toks, kinds, vals, sps, j)
+    if z is not None:
+        zone, j = z
+    return j, (h, mi, 0, 0, zone)
 
 
 def _rel_amount(toks, kinds, vals, j):
@@ -1123,6 +1206,12 @@ def _scan(toks, kinds, vals, sps):
                 if rel is None:
                     rel = (i, i + 2, "weekday", vals[i])
                 i += 2
+                continue
+        elif k == _HOURW:
+            t = _word_time(toks, kinds, vals, sps, i)
+            if t is not None:
+                times.append((i, t[0], *t[1]))
+                i = t[0]
                 continue
         elif k == _ZONE or k == _TZWORD:
             z = _zone_at(toks, kinds, vals, sps, i)
