@@ -1,0 +1,123 @@
+"""Reading WARC files back with warcio, past damage: each record read whole, errors reported with offsets.
+
+:func:`scan` yields every record it can read as a :class:`Capture` (headers, and the raw HTTP payload when
+``want_payload`` says so) and every failure as a :class:`ReadError`. After a failure (a flipped byte, a cut
+file, a digest that does not match) it looks for the next gzip member from the failure's offset on and
+goes on reading there, so one bad record costs that record, not the rest of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
+CHUNK = 1 << 20
+
+
+@dataclass
+class Capture:
+    path: Path
+    offset: int
+    rec_type: str
+    url: str
+    headers: dict[str, str]  # the WARC header fields (first value of each name)
+    status: int | None = None
+    http_headers: list[tuple[str, str]] | None = None
+    payload: bytes | None = None  # the HTTP payload as stored (still content-encoded)
+
+
+@dataclass
+class ReadError:
+    path: Path
+    offset: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: offset {self.offset}: {self.message}"
+
+
+def _status(record) -> int | None:
+    if record.http_headers is None or record.rec_type != "response":
+        return None
+    try:
+        return int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        return None
+
+
+def _next_member(file, start: int) -> int | None:
+    """The offset of the next gzip member header at or after ``start``, None at the end of the file."""
+    file.seek(start)
+    carry = b""
+    position = start
+    while True:
+        block = file.read(CHUNK)
+        if not block:
+            return None
+        data = carry + block
+        found = data.find(GZIP_MAGIC)
+        if found >= 0:
+            return position - len(carry) + found
+        carry = data[-(len(GZIP_MAGIC) - 1) :]
+        position += len(block)
+
+
+def scan(
+    path: Path | str, want_payload: Callable[[Capture], bool] = lambda capture: False, offsets: list[int] | None = None
+) -> Iterator[Capture | ReadError]:
+    """Every record of ``path`` (or only those starting at ``offsets``), then every error met."""
+    path = Path(path)
+    with path.open("rb") as file:
+        if offsets is not None:
+            for offset in offsets:
+                yield from _read_from(file, path, offset, want_payload, limit=1)
+            return
+        start: int | None = 0
+        while start is not None:
+            error = None
+            for result in _read_from(file, path, start, want_payload):
+                if isinstance(result, ReadError):
+                    error = result
+                yield result
+            if error is None:
+                return
+            start = _next_member(file, error.offset + 1)
+
+
+def _read_from(file, path: Path, start: int, want_payload, limit: int | None = None):
+    """Records from ``start`` until the end, an error (yielded last) or ``limit`` records."""
+    file.seek(start)
+    iterator = ArchiveIterator(file, check_digests=True)
+    count = 0
+    offset = start
+    try:
+        for record in iterator:
+            offset = iterator.offset  # the record's start (get_record_offset() would read the record first)
+            headers = record.rec_headers
+            capture = Capture(
+                path=path,
+                offset=offset,
+                rec_type=record.rec_type,
+                url=headers.get_header("WARC-Target-URI") or "",
+                headers={name: value for name, value in reversed(headers.headers)},
+                status=_status(record),
+                http_headers=list(record.http_headers.headers) if record.http_headers else None,
+            )
+            wanted = want_payload(capture)
+            payload = record.raw_stream.read()
+            if record.digest_checker.passed is False:
+                yield ReadError(path, offset, "digest mismatch: " + "; ".join(record.digest_checker.problems))
+                return
+            if wanted:
+                capture.payload = payload
+            yield capture
+            count += 1
+            if limit is not None and count >= limit:
+                return
+    except Exception as exc:  # zlib, EOF, a header warcio cannot parse: all mean this record is lost
+        where = iterator.offset if iterator.offset is not None else offset
+        yield ReadError(path, where, f"{type(exc).__name__}: {exc}".strip())
