@@ -789,7 +789,7 @@ def _numeric_date(toks, kinds, vals, sps, i):
         return j, None
     if by_name:
         form = _text_form(toks, i + 2)
-    elif m > 12 >= d:
+    elif m > 12 >= d and la != 4:  # 11/22/2023 is month-first; 2023-22-11 is no form anyone writes
         d, m = m, d
     hijri, j = _era(kinds, j, hijri_name)
     if hijri or 1343 <= y <= 1500:
@@ -1064,9 +1064,17 @@ def _word_time(toks, kinds, vals, sps, i):
     return j, (h, mi, 0, 0, zone)
 
 
+def _glued_and(toks, kinds, j):
+    """The lexicon entry of a unit or number word with ``و`` written onto it (``وساعتين``), or None."""
+    if kinds[j] != _UNK or not toks[j].startswith("و"):
+        return None
+    e = _LEX.get(toks[j][1:])
+    return e if e is not None and (e[0] == _UNIT or e[0] == _NUMW) else None
+
+
 def _rel_amount(toks, kinds, vals, j):
-    """``5 دقائق``, ``ساعتين``, ``ساعة ونصف``, ``an hour``, ``ساعة و20 دقيقة``, ``يومين، 3 ساعات``:
-    (parts, end) or None. Parts joined by ``و``/``and`` or a comma are all counted."""
+    """``5 دقائق``, ``ساعتين``, ``ساعة ونصف``, ``an hour``, ``ساعة و20 دقيقة``, ``يومين، 3 ساعات``,
+    ``يوم وساعتين``: (parts, end) or None. Parts joined by ``و``/``and`` or a comma are all counted."""
     parts: list[tuple[str, float]] = []
     while kinds[j] == _ABOUT or (kinds[j] == _OF and kinds[j - 1] == _ABOUT):  # منذ حوالي / أكثر من
         j += 1
@@ -1074,16 +1082,26 @@ def _rel_amount(toks, kinds, vals, j):
     while True:
         k = kinds[j]
         count = None
-        if k == _NUM and len(toks[j]) <= 4:
+        unit_entry = None
+        glued = _glued_and(toks, kinds, j) if parts else None  # و written onto the next part
+        if glued is not None:
+            if glued[0] == _UNIT:
+                unit_entry = glued[1]
+            else:
+                count = glued[1]
+            j += 1
+        elif k == _NUM and len(toks[j]) <= 4:
             count = vals[j]
             j += 1
         elif k == _NUMW or k == _FRAC:  # ثلاث ساعات, نصف ساعة
             count = vals[j]
             j += 1
-        if kinds[j] != _UNIT:
-            break
-        unit, implied = vals[j]
-        j += 1
+        if unit_entry is None:
+            if kinds[j] != _UNIT:
+                break
+            unit_entry = vals[j]
+            j += 1
+        unit, implied = unit_entry
         if count is None:
             count = BARE_PLURAL_COUNT if implied is None else implied
         parts.append((unit, count))
@@ -1094,10 +1112,12 @@ def _rel_amount(toks, kinds, vals, j):
             parts.append((unit, vals[j + 1]))
             j += 2
         end = j
-        if kinds[j] == _COMMA and kinds[j + 1] == _AND:  # "يومين، و3 ساعات"
-            j += 1
+        if kinds[j] == _COMMA and (kinds[j + 1] == _AND or _glued_and(toks, kinds, j + 1) is not None):
+            j += 1  # "يومين، و3 ساعات"
         if (kinds[j] == _AND or kinds[j] == _COMMA) and kinds[j + 1] in (_NUM, _NUMW, _UNIT):
             j += 1
+            continue
+        if _glued_and(toks, kinds, j) is not None:
             continue
         break
     if not parts:
@@ -1222,6 +1242,22 @@ def _scan(toks, kinds, vals, sps):
                 continue
         i += 1
     return dates, times, zone, rel
+
+
+_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday_before(kinds, vals, start):
+    """The weekday named just before a date (``الأربعاء، 22 نوفمبر``), across a comma, dash or label."""
+    j = start - 1
+    while j >= 0 and start - j <= 3:
+        k = kinds[j]
+        if k == _WDAY:
+            return vals[j]
+        if k != _COMMA and k != _DSEP and k != _FILL:
+            return None
+        j -= 1
+    return None
 
 
 def _time_for(times, start, end, lo, hi):
@@ -1410,6 +1446,11 @@ def _parse(text, now, tz) -> tuple | None:
             return (built[0], built[1], "text" if rec[6] == "text_en" else rec[6], ())
         if form == "text_en":
             form = "rfc822" if z is not None and t is not None else "text"
+        wday = _weekday_before(kinds, vals, rec[0])
+        if wday is not None and wday != date(y, m, d).weekday():
+            real = _WEEKDAY_EN[date(y, m, d).weekday()]
+            warnings += (f"weekday_mismatch: {y:04d}-{m:02d}-{d:02d} is a {real}, the text names {_WEEKDAY_EN[wday]}",)
+            logger.warning("Weekday and date disagree in %r: %s", text[:200], warnings[-1])
         value, precision = _build(y, m, d, t, z, tzi)
         return (value, precision, form, warnings)
 
