@@ -8,6 +8,7 @@ goes on reading there, so one bad record costs that record, not the rest of the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 CHUNK = 1 << 20
+MAX_MESSAGE = 160
 
 
 @dataclass
@@ -109,6 +111,10 @@ def _read_from(file, path: Path, start: int, want_payload, limit: int | None = N
             )
             wanted = want_payload(capture)
             payload = record.raw_stream.read()
+            missing = getattr(record.raw_stream, "limit", 0)
+            if missing:
+                yield ReadError(path, offset, f"the record is cut short: {missing} of its bytes are missing")
+                return
             if record.digest_checker.passed is False:
                 yield ReadError(path, offset, "digest mismatch: " + "; ".join(record.digest_checker.problems))
                 return
@@ -120,4 +126,20 @@ def _read_from(file, path: Path, start: int, want_payload, limit: int | None = N
                 return
     except Exception as exc:  # zlib, EOF, a header warcio cannot parse: all mean this record is lost
         where = iterator.offset if iterator.offset is not None else offset
-        yield ReadError(path, where, f"{type(exc).__name__}: {exc}".strip())
+        yield ReadError(path, where, describe(exc))
+        return
+    size = os.fstat(file.fileno()).st_size
+    if limit is None and iterator.offset is not None and iterator.offset < size:
+        yield ReadError(
+            path,
+            iterator.offset,
+            f"the file ends inside a record: its last {size - iterator.offset} "
+            "bytes are not a complete record (a cut or still-open file)",
+        )
+
+
+def describe(exc: Exception) -> str:
+    """One printable line: warcio quotes the bytes it could not parse, which may be binary."""
+    text = f"{type(exc).__name__}: {exc}".strip()
+    text = "".join(char if char.isascii() and char.isprintable() else "?" for char in text)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."

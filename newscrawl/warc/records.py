@@ -57,8 +57,8 @@ def request_head(request) -> StatusAndHeaders:
     pairs = header_pairs(request.headers)
     if not any(name.lower() == "host" for name, _ in pairs):
         pairs.insert(0, ("Host", parts.netloc))  # the handler adds it on the wire
-    # warcio keeps a request line as protocol=method, statusline="target HTTP/1.1" (its parser's split).
-    return StatusAndHeaders(f"{target} HTTP/1.1", pairs, protocol=request.method, is_http_request=True)
+    # With is_http_request, warcio splits the method off the line itself (protocol=method).
+    return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", pairs, is_http_request=True)
 
 
 def response_head(response) -> StatusAndHeaders:
