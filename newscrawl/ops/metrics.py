@@ -1,9 +1,11 @@
 """The run's figures as Prometheus metrics: a textfile for node-exporter and/or a Pushgateway push.
 
 Built with prometheus-client on a registry of its own (never the process's default one). Counts of the
-run are counters (``newscrawl_..._total``): each run starts them from zero, so their ``_created`` sample is
-the run's start and Prometheus sees the next run as a counter reset. State of the run is gauges
-(``_seconds``, ``_timestamp_seconds``, ``_ratio``, exit code). Every series has the ``spider`` label.
+run are counters (``newscrawl_..._total``): each run starts them from zero and Prometheus sees the next run
+as a counter reset (``increase()`` over a day sums the runs; a run that counts exactly what the one before
+counted is invisible to it, the known limit of counters from batch jobs). ``_created`` series are off.
+State of the run is gauges (``_seconds``, ``_timestamp_seconds``, ``_ratio``, exit code). Every series has
+the ``spider`` label.
 
 ``newscrawl_last_success_timestamp_seconds`` survives failed runs: on a failure it is read back from the
 previous textfile, and the Pushgateway push is a POST (``pushadd``), which replaces only the metric names
@@ -16,7 +18,14 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, pushadd_to_gateway, write_to_textfile
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    disable_created_metrics,
+    pushadd_to_gateway,
+    write_to_textfile,
+)
 from prometheus_client.exposition import basic_auth_handler, default_handler
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -30,6 +39,9 @@ LAST_SUCCESS = "newscrawl_last_success_timestamp_seconds"
 
 
 def build_registry(facts: RunFacts, previous_success: float | None = None) -> CollectorRegistry:
+    # One run, one process: the counters' ``_created`` series would only repeat the run's start time
+    # (newscrawl_run_start_timestamp_seconds), doubling what node-exporter and the Pushgateway hold.
+    disable_created_metrics()
     registry = CollectorRegistry()
     spider = facts.spider
     numbers = figures(facts.stats)
@@ -82,8 +94,9 @@ def build_registry(facts: RunFacts, previous_success: float | None = None) -> Co
     feeds.labels(spider, "failed").inc(facts.feeds.get("files_failed", 0))
 
     coverage = gauge("newscrawl_field_coverage_ratio", "Share of the run's articles with the field filled.", ("field",))
-    for name, value in numbers["coverage"].items():
-        coverage.labels(spider, name).set(value)
+    if numbers["articles"]["new"] + numbers["articles"]["updated"]:  # no article: no share to speak of
+        for name, value in numbers["coverage"].items():
+            coverage.labels(spider, name).set(value)
     checks = gauge("newscrawl_health_check_failed", "1 when the health check failed in this run, else 0.", ("check",))
     failed_ids = {parse_check(message)["check"] for message in facts.failed_checks}
     for check in sorted(set(known_checks(facts)) | failed_ids):
