@@ -191,7 +191,7 @@ MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("أغشت", "اغشت"),
         ("شتمبر",),
         ("أكتوبر", "اكتوبر"),
-        ("نوفمبر",),
+        ("نوفمبر", "نفمبر"),  # نفمبر: a Mauritanian payroll app's translation of "novembre"
         ("دجمبر",),
     ),
     "algerian_tunisian": (
@@ -354,6 +354,8 @@ RELATIVE_UNITS: dict[str, tuple[str, int | None]] = {
     "hour": ("hours", 1), "hours": ("hours", None), "hr": ("hours", 1), "hrs": ("hours", None),
     "يوم": ("days", 1), "يومين": ("days", 2), "يومان": ("days", 2), "أيام": ("days", None),
     "day": ("days", 1), "days": ("days", None),
+    # after a number from 11 up, the accusative singular: منذ 15 يوما, قبل 11 شهرا (dateparser's ar data)
+    "يوما": ("days", None), "أسبوعا": ("weeks", None), "شهرا": ("months", None), "عاما": ("years", None),
     "أسبوع": ("weeks", 1), "أسبوعين": ("weeks", 2), "أسبوعان": ("weeks", 2), "أسابيع": ("weeks", None),
     "week": ("weeks", 1), "weeks": ("weeks", None),
     "شهر": ("months", 1), "شهرين": ("months", 2), "شهران": ("months", 2), "أشهر": ("months", None),

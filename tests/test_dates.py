@@ -314,6 +314,72 @@ ROWS = [
     P("\u200f22/11/2023\u200f \u200e01:47\u200e م", "2023-11-22T13:47:00+02:00", id="bidi-marks"),
     P("الأربعـــاء 22 نوفمـــبر 2023", "2023-11-22T00:00:00+02:00", id="tatweel"),
     P("مساءً 22/11/2023", "2023-11-22T00:00:00+02:00", id="am-pm-word-without-a-clock-ignored"),
+    # -- issue 13: real Arabic pages -------------------------------------------------------------------
+    # اليوم inside a phrase names some other day; never today.
+    P("اليوم السابق", None, id="i13-alyawm-al-sabiq-the-previous-day"),
+    P("في اليوم التالي للحادث", None, id="i13-fi-alyawm-al-tali"),
+    P("اليوم التالي، 10:30", None, id="i13-alyawm-al-tali-with-a-clock-not-today"),
+    P("في مثل هذا اليوم", None, id="i13-on-this-day-anniversary"),
+    P("ذلك اليوم 10:00 ص", None, id="i13-that-day-with-a-clock"),
+    P("اليوم نفسه", None, id="i13-the-same-day"),
+    P("اليوم السابع", None, id="i13-youm7-the-newspaper-name"),
+    P("اليوم الأربعاء", "2023-11-22T00:00:00+02:00", id="i13-alyawm-then-weekday-is-today"),
+    P("صباح اليوم", "2023-11-22T00:00:00+02:00", id="i13-this-morning-is-today"),
+    # An impossible date, with or without a clock: None, never today at that time.
+    P("31/نوفمبر/2023 - 10:00 ص", None, id="i13-november-31-with-a-clock"),
+    P("30 فبراير 2024", None, id="i13-february-30"),
+    P("30 فبراير 2024 - 10:00 ص", None, id="i13-february-30-with-a-clock"),
+    P("29 فبراير 2023 10:00", None, id="i13-february-29-not-leap-with-a-clock"),
+    P("31 نوفمبر", None, id="i13-november-31-no-year"),
+    P("2023-13-01", None, id="i13-iso-month-13-not-swapped"),
+    P("22 نوفمبر/ تشرين الأول 2020", None, id="i13-twin-months-disagree"),
+    # Every part of a relative list counts.
+    P("منذ يومين، 3 ساعات", "2023-11-20T12:00:00+02:00", id="i13-rel-comma-list"),
+    P("منذ 1 يوم و 5 ساعات", "2023-11-21T10:00:00+02:00", id="i13-rel-wa-list"),
+    P("منذ يوم وساعتين", "2023-11-21T13:00:00+02:00", id="i13-rel-wa-glued-to-the-unit"),
+    P("منذ يوم وساعة وعشر دقائق", "2023-11-21T13:50:00+02:00", id="i13-rel-three-parts-glued"),
+    P("قبل يومين، و3 ساعات", "2023-11-20T12:00:00+02:00", id="i13-rel-comma-then-wa"),
+    P("منذ 3 أيام، 2 ساعة", "2023-11-19T13:00:00+02:00", id="i13-rel-comma-number-singular"),
+    P("منذ 15 يوماً", "2023-11-07T15:00:00+02:00", id="i13-rel-accusative-yawman"),
+    # The day before yesterday.
+    P("قبل أمس", "2023-11-20T00:00:00+02:00", id="i13-qabl-ams"),
+    P("قبل الأمس", "2023-11-20T00:00:00+02:00", id="i13-qabl-al-ams"),
+    P("أول أمس 10:00 ص", "2023-11-20T10:00:00+02:00", id="i13-awwal-ams-with-a-clock"),
+    P("منذ أمس", "2023-11-21T00:00:00+02:00", id="i13-mundhu-ams-is-yesterday"),
+    # Zones named by a place.
+    P("22 نوفمبر 2023 10:00 (مكة المكرمة)", "2023-11-22T09:00:00+02:00", id="i13-zone-mecca-in-brackets"),
+    P("22 نوفمبر 2023 10:00 بتوقيت مكة المكرمة", "2023-11-22T09:00:00+02:00", id="i13-zone-mecca"),
+    P("22 نوفمبر 2023 10:00 بتوقيت القاهرة", "2023-11-22T10:00:00+02:00", id="i13-zone-cairo"),
+    P("2023-07-12 10:00 بتوقيت القاهرة", "2023-07-12T10:00:00+03:00", id="i13-zone-cairo-summer"),
+    P("22 نوفمبر 2023 10:00 بتوقيت غرينتش", "2023-11-22T12:00:00+02:00", id="i13-zone-greenwich"),
+    P("22 نوفمبر 2023 10:00 GMT", "2023-11-22T12:00:00+02:00", id="i13-zone-gmt"),
+    P("22 نوفمبر 2023 10:00 بتوقيت الإمارات", "2023-11-22T08:00:00+02:00", id="i13-zone-uae"),
+    P("22 نوفمبر 2023 10:00 بتوقيت أبوظبي", "2023-11-22T08:00:00+02:00", id="i13-zone-abu-dhabi"),
+    P("22 نوفمبر 2023 13:47 (توقيت أبو ظبي)", "2023-11-22T11:47:00+02:00", id="i13-zone-abu-dhabi-two-words"),
+    P("22 نوفمبر 2023 10:00 بتوقيت الرياض", "2023-11-22T09:00:00+02:00", id="i13-zone-riyadh"),
+    P("2023-07-12 10:00 بتوقيت بيروت", "2023-07-12T10:00:00+03:00", id="i13-zone-beirut-summer"),
+    P("22 نوفمبر 2023 10:00 بتوقيت طوكيو", "2023-11-22T10:00:00+02:00", id="i13-zone-unknown-place-default"),
+    # Mauritanian and other month spellings.
+    P("5 أغشت 2023", "2023-08-05T00:00:00+03:00", id="i13-mr-aghusht"),
+    P("5 اغشت 2023", "2023-08-05T00:00:00+03:00", id="i13-mr-aghusht-bare-alef"),
+    P("5 شتمبر 2023", "2023-09-05T00:00:00+03:00", id="i13-mr-shutambir"),
+    P("5 دجمبر 2023", "2023-12-05T00:00:00+02:00", id="i13-mr-dujambir"),
+    P("5 نفمبر 2023", "2023-11-05T00:00:00+02:00", id="i13-mr-nufambir"),
+    P("5 إبريل 2023", "2023-04-05T00:00:00+02:00", id="i13-mr-ibril"),
+    P("5 كانون 2 2024", "2024-01-05T00:00:00+02:00", id="i13-lev-kanun-2"),
+    P("5 تشرين 1 2024", "2024-10-05T00:00:00+03:00", id="i13-lev-tishrin-1"),
+    P("22 نوفمبر/ تشرين الثاني 2020", "2020-11-22T00:00:00+02:00", id="i13-twin-months-slash"),
+    P("22 نوفمبر (تشرين الثاني) 2020 - 10:00", "2020-11-22T10:00:00+02:00", id="i13-twin-months-brackets"),
+    P("22 تشرين الثاني/نوفمبر 2020", "2020-11-22T00:00:00+02:00", id="i13-twin-months-levantine-first"),
+    # Clocks in words and around noon.
+    P("22 نوفمبر 2023 الساعة الثامنة مساء", "2023-11-22T20:00:00+02:00", id="i13-hour-in-words-pm"),
+    P("22 نوفمبر 2023 الساعة الحادية عشرة والنصف صباحا", "2023-11-22T11:30:00+02:00", id="i13-hour-words-half"),
+    P("22 نوفمبر 2023 الساعة الثامنة إلا ربعا مساء", "2023-11-22T19:45:00+02:00", id="i13-hour-words-less-quarter"),
+    P("22 نوفمبر 2023 الساعة الثامنة", "2023-11-22T00:00:00+02:00", id="i13-hour-words-no-am-pm-ignored"),
+    P("22 نوفمبر 2023 - 11:30 ظهرا", "2023-11-22T11:30:00+02:00", id="i13-zuhran-before-noon"),
+    P("22 نوفمبر 2023 - 12:30 ظهرا", "2023-11-22T12:30:00+02:00", id="i13-zuhran-noon"),
+    P("22 نوفمبر 2023 - 02:30 عصرا", "2023-11-22T14:30:00+02:00", id="i13-asran"),
+    P("22 نوفمبر 2023 - 05:10 فجرا", "2023-11-22T05:10:00+02:00", id="i13-fajran"),
     # -- no date -------------------------------------------------------------------------------------
     P("", None, id="none-empty"),
     P("   \n\t ", None, id="none-whitespace"),
@@ -400,6 +466,24 @@ def test_hijri_one_day_apart_is_not_a_disagreement(caplog):
         detail = parse_date_detail("9 جمادى الأولى 1445 هـ الموافق 22 نوفمبر 2023", now=NOW)
     assert detail.warnings == ()
     assert not caplog.records
+
+
+def test_weekday_disagreeing_with_its_date_is_warned(caplog):
+    with caplog.at_level(logging.WARNING, logger="newscrawl.dates"):
+        detail = parse_date_detail("الخميس 22 نوفمبر 2023", now=NOW)  # 22 November 2023 was a Wednesday
+    assert detail.value.isoformat() == "2023-11-22T00:00:00+02:00"
+    assert detail.warnings == ("weekday_mismatch: 2023-11-22 is a Wednesday, the text names Thursday",)
+    assert any("disagree" in r.getMessage() for r in caplog.records)
+    assert parse_date_detail("الأربعاء، 22 نوفمبر 2023", now=NOW).warnings == ()
+
+
+@pytest.mark.parametrize("word", dates.NOON_WORDS)
+def test_noon_words(word):
+    assert parse_date(f"22/11/2023 11:15 {word}", now=NOW).hour == 11
+    assert parse_date(f"22/11/2023 12:15 {word}", now=NOW).hour == 12
+    assert parse_date(f"22/11/2023 01:15 {word}", now=NOW).hour == 13
+    detail = parse_date_detail(f"22/11/2023 09:15 {word}", now=NOW)  # no such hour: the date alone
+    assert (detail.value.isoformat(), detail.precision) == ("2023-11-22T00:00:00+02:00", Precision.DATE)
 
 
 # -- now and tz ------------------------------------------------------------------------------------
