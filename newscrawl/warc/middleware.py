@@ -96,13 +96,13 @@ class WarcMiddleware:
         return self.files
 
     # -- downloads -------------------------------------------------------------------------------------
-    def process_response(self, request, response, spider):
+    def process_response(self, request, response):
         if "cached" in response.flags or self.write_failed:
             self.stats.inc_value(f"{STATS}not_archived")
             return response
         try:
             data = download_records(request, response, warc_date(datetime.now(UTC)))
-            closed = self._files(spider).write(data)
+            closed = self._files(self.crawler.spider).write(data)
         except OSError as exc:  # a full disk: the crawl goes on, the archive stops, the run is failed
             self.write_failed = True
             self.stats.inc_value(f"{STATS}write_errors")
@@ -116,7 +116,7 @@ class WarcMiddleware:
             self._finished(closed)
         return response
 
-    def process_exception(self, request, exception, spider):
+    def process_exception(self, request, exception):
         self.stats.inc_value(f"{STATS}not_archived")
 
     # -- files -------------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class WarcMiddleware:
             failure.getErrorMessage(),
         )
 
-    def spider_closed(self, spider):
+    def spider_closed(self):
         if self.files is not None and not self.write_failed:
             try:
                 closed = self.files.close()
