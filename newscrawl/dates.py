@@ -303,7 +303,7 @@ HIJRI_ERA_WORDS = ("هـ", "ه", "هجري", "هجرية", "للهجرة", "ah")
 #: Zone words and their UTC offsets in minutes.
 ZONE_NAMES = {
     "gmt": 0, "utc": 0, "ut": 0, "غرينتش": 0, "جرينتش": 0, "غرينيتش": 0, "جرينيتش": 0,
-    "eet": 120, "eest": 180, "cet": 60, "cest": 120, "msk": 180,
+    "eet": 120, "eest": 180, "cet": 60, "cest": 120, "msk": 180, "gst": 240,  # GST: Gulf (Al Arabiya)
 }  # fmt: skip
 #: Places naming a zone, after ``بتوقيت``/``توقيت`` or alone in brackets (``(مكة المكرمة)``): a UTC offset
 #: in minutes, or an IANA zone where the place keeps summer time. One or two words. A place not listed
@@ -834,7 +834,7 @@ def _day_month(toks, kinds, vals, sps, i):
     if toks[k] in _YEAR_WORDS:  # 22 نوفمبر عام 2023
         k += 1
     y = None
-    if kinds[k] == _NUM and kinds[k + 1] != _COLON:
+    if kinds[k] == _NUM and (kinds[k + 1] != _COLON or len(toks[k]) == 4):  # "22 نوفمبر ,2023: 01:47 م"
         ly = len(toks[k])
         if ly == 4:
             y = vals[k]
@@ -883,7 +883,7 @@ def _month_first(toks, kinds, vals, sps, i):
     if toks[k] in _YEAR_WORDS:
         k += 1
     y = None
-    if kinds[k] == _NUM and len(toks[k]) == 4 and kinds[k + 1] != _COLON:
+    if kinds[k] == _NUM and len(toks[k]) == 4:  # a colon may follow: "November 22, 2023: 01:47 PM"
         y = vals[k]
         end = k + 1
     hijri = mkind == _HMON
@@ -1147,6 +1147,7 @@ def _scan(toks, kinds, vals, sps):
     times: list[tuple] = []  # (start, end, h, mi, s, us, zone)
     zone = None
     rel = None  # (start, end, kind, payload)
+    loose_year = False  # a year standing apart from any date: a date without a year is then unsafe
     i = 0
     while i < n:
         k = kinds[i]
@@ -1175,6 +1176,8 @@ def _scan(toks, kinds, vals, sps):
                 t8 = toks[i]
                 y, m, d = int(t8[:4]), int(t8[4:6]), int(t8[6:])
                 dates.append((i, i + 1, "g", y, m, d, "iso"))
+            elif len(toks[i]) == 4 and MIN_YEAR <= vals[i] <= MAX_YEAR:
+                loose_year = True
         elif k == _MON or k == _HMON or k == _HEAD:
             r = _month_first(toks, kinds, vals, sps, i)
             if r is not None:
@@ -1243,7 +1246,7 @@ def _scan(toks, kinds, vals, sps):
                 i = z[1]
                 continue
         i += 1
-    return dates, times, zone, rel
+    return dates, times, zone, rel, loose_year
 
 
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -1398,7 +1401,7 @@ def _parse(text, now, tz) -> tuple | None:
         if iso is not None:
             return iso
     kinds, vals, toks, sps = _tokenize(text)
-    dates, times, zone, rel = _scan(toks, kinds, vals, sps)
+    dates, times, zone, rel, loose_year = _scan(toks, kinds, vals, sps)
     warnings: tuple[str, ...] = ()
 
     greg = hijri = weak = None
@@ -1420,6 +1423,8 @@ def _parse(text, now, tz) -> tuple | None:
     chosen = greg if greg is not None else hijri[0] if hijri is not None else weak
     if chosen is None and dates:
         return None  # only impossible dates (31/نوفمبر/2023): never today or a clock time instead
+    if chosen is not None and chosen == weak and loose_year:
+        return None  # "22 نوفمبر … 2020" in a layout not understood: the year is there, but whose?
     if chosen is not None:
         rec = dates[chosen]
         lo = dates[chosen - 1][1] if chosen > 0 else 0
@@ -1464,7 +1469,7 @@ def _parse(text, now, tz) -> tuple | None:
             return None
         return (value, _RELATIVE, "relative", ())
 
-    if times:  # a bare clock time: the most recent such time not after now
+    if times and not loose_year:  # a bare clock time: the most recent such time not after now
         t = times[0]
         z = t[6] if t[6] is not None else zone
         now_local = _now_local(now, tzi)

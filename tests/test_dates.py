@@ -380,6 +380,12 @@ ROWS = [
     P("22 نوفمبر 2023 - 12:30 ظهرا", "2023-11-22T12:30:00+02:00", id="i13-zuhran-noon"),
     P("22 نوفمبر 2023 - 02:30 عصرا", "2023-11-22T14:30:00+02:00", id="i13-asran"),
     P("22 نوفمبر 2023 - 05:10 فجرا", "2023-11-22T05:10:00+02:00", id="i13-fajran"),
+    # A year followed by a colon (Al Arabiya's "نشر في: 22 نوفمبر ,2023: 01:47 م GST"), Gulf time.
+    P("نشر في: 22 نوفمبر ,2020: 01:47 م GST", "2020-11-22T11:47:00+02:00", id="i13-year-colon-gst"),
+    P("November 22, 2020: 01:47 PM", "2020-11-22T13:47:00+02:00", id="i13-en-year-colon"),
+    # A year standing apart from a day and month: whose year it is is unknown; None, not this year.
+    P("22 نوفمبر - الساعة 10:00 - 2020", None, id="i13-loose-year-day-month-unsafe"),
+    P("10:00 - 2020", None, id="i13-loose-year-bare-clock-unsafe"),
     # -- no date -------------------------------------------------------------------------------------
     P("", None, id="none-empty"),
     P("   \n\t ", None, id="none-whitespace"),
