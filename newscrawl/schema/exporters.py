@@ -5,7 +5,8 @@
   apply (the zyte ``Article`` has its own).
 
 CSV cells never hold a Python repr: lists, dicts and booleans are JSON text (UTF-8, Arabic unescaped),
-``None`` an empty cell. Any other value of NEWSCRAWL_ITEM_SCHEMA stops the run at start with one line.
+``None`` an empty cell. Any other value of NEWSCRAWL_ITEM_SCHEMA fails each feed as it opens (one line
+naming the variable and the values it takes): the run exits 1.
 """
 
 from __future__ import annotations
