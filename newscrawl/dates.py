@@ -34,8 +34,13 @@ How it works
 
 Choices worth knowing
 ---------------------
+* Never a wrong date: ``None`` is better. Text holding only impossible dates (``31/نوفمبر/2023 - 10:00 ص``,
+  ``30 فبراير``, two different month names side by side) gives ``None``, never today at that time;
+  ``اليوم`` inside a phrase (``اليوم التالي``, ``في مثل هذا اليوم``, ``اليوم السابع``) gives ``None``; a day
+  and month, or a bare clock, beside a year they are not attached to gives ``None``.
 * Day first: ``03/11/2023`` is 3 November. When the month slot is over 12 and the day slot is not
-  (``11/22/2023``), the two are swapped; when both are impossible (``32/13/2023``) there is no date.
+  (``11/22/2023``), the two are swapped (never year-first: ``2023-13-01`` is no date); when both are
+  impossible (``32/13/2023``) there is no date.
 * Two-digit years are accepted only in numeric forms (``22/11/23``, ``22-Nov-23``) and mean 20YY.
   Years outside 1900..2100 give ``None``. Numeric dates with a year in 1343..1500 (the Umm al-Qura range),
   or followed by ``هـ``, are Hijri.
@@ -43,7 +48,8 @@ Choices worth knowing
 * A day and month without a year (``22 نوفمبر``, ``Nov 22``, ``22/11`` with a slash only) mean the
   most recent such date not after ``now``.
 * Times without a zone are local to ``tz``; date-only values are midnight local. An explicit zone (offset,
-  ``Z``, ``GMT``/``UTC``) is honoured and the result converted to ``tz``; a date-only value with a zone
+  ``Z``, ``GMT``/``UTC``, a place: ``بتوقيت مكة المكرمة``, ``(توقيت أبوظبي)``, see ``ZONE_PLACES``) is honoured
+  and the result converted to ``tz``; a place not known leaves ``tz`` in force; a date-only value with a zone
   (``22nd, November 2023 GMT``) is midnight in that zone (02:00 in Cairo).
 * Zones come from ``zoneinfo`` (the system's tz database, else the pinned ``tzdata`` package); Egypt's
   summer time since 2023 needs tzdata 2023c or later.
@@ -52,11 +58,14 @@ Choices worth knowing
   by the gap's length (00:30 → 01:30+03:00), so a date-only value on that day is 01:00+03:00.
 * Relative phrases count back from ``now``: ``منذ 5 دقائق`` is ``now`` − 5 minutes, ``منذ شهر`` one
   calendar month. A plural without a number (``منذ ساعات``) means 3 units, the smallest count Arabic uses
-  the plural for. ``أمس``, ``اليوم``, ``أول أمس`` are dates: midnight local, or the clock time given with
+  the plural for. Every part of a list counts (``منذ يومين، 3 ساعات``, ``منذ يوم وساعتين``).
+  ``أمس``, ``اليوم``, ``أول أمس``/``قبل أمس`` are dates: midnight local, or the clock time given with
   them (``أمس 10:30 م``). A bare clock time (``12:15 ص``) is the most recent such time not after ``now``.
 * Hijri dates are converted with Umm al-Qura tables (hijridate). When a Gregorian date is also present
   (usually after ``الموافق``) the Gregorian one wins, and a disagreement of more than a day is reported
-  in ``ParsedDate.warnings`` and logged.
+  in ``ParsedDate.warnings`` and logged; so is a weekday naming another day than its date's.
+* Twin month names (``22 نوفمبر/ تشرين الثاني 2023``, BBC Arabic and moment.js) are read once. Hours in
+  words after ``الساعة`` count only with an AM/PM word (``الساعة الثامنة مساء``); ``ظهرا`` makes 1-6 PM.
 """
 
 from __future__ import annotations
