@@ -66,3 +66,27 @@ def test_a_failed_upload_fails_the_run_and_keeps_the_file(site, tmp_path, moto_s
     assert str(path) in line and f"s3://{missing}/archive/{path.name}" in line
     assert "1 WARC file(s) failed to upload (kept locally)" in result.log
     assert result.items, "the feed is still written"
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"NEWSCRAWL_WARC_URI": "s3://archive/warc/"}, "needs NEWSCRAWL_WARC_DIR"),
+    ({"NEWSCRAWL_WARC_DIR": "warc", "NEWSCRAWL_WARC_MAX_BYTES": 0}, "must be a positive number"),
+    ({"NEWSCRAWL_WARC_DIR": "warc", "NEWSCRAWL_WARC_URI": "https://archive/warc/"}, "must be s3://"),
+])
+def test_unusable_settings(values, message):
+    from scrapy.settings import Settings
+
+    from newscrawl.warc.upload import check_warc_settings
+
+    with pytest.raises(WarcSettingsError, match=message):
+        check_warc_settings(Settings(values))
+
+
+@pytest.mark.parametrize("values", [{}, {"NEWSCRAWL_WARC_DIR": "warc"},
+                                    {"NEWSCRAWL_WARC_DIR": "warc", "NEWSCRAWL_WARC_URI": "s3://archive/warc/"}])
+def test_usable_settings(values):
+    from scrapy.settings import Settings
+
+    from newscrawl.warc.upload import check_warc_settings
+
+    check_warc_settings(Settings(values))

@@ -25,7 +25,7 @@ from twisted.internet.threads import deferToThread
 
 from newscrawl.warc.files import WarcFiles
 from newscrawl.warc.records import download_records, truncation
-from newscrawl.warc.upload import S3Target, S3Uploader
+from newscrawl.warc.upload import S3Target, S3Uploader, check_warc_settings
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +62,8 @@ class WarcMiddleware:
         directory = settings.get("NEWSCRAWL_WARC_DIR")
         if not directory:
             raise NotConfigured("NEWSCRAWL_WARC_DIR is not set")
+        check_warc_settings(settings)  # the crawl command checked them already (exit 2)
         max_bytes = settings.getint("NEWSCRAWL_WARC_MAX_BYTES", 1_000_000_000)
-        if max_bytes <= 0:
-            raise ValueError(f"NEWSCRAWL_WARC_MAX_BYTES must be positive, not {max_bytes}")
         uri = settings.get("NEWSCRAWL_WARC_URI")
         uploader = S3Uploader(S3Target.parse(uri)) if uri else None
         middleware = cls(crawler, directory, max_bytes, uploader)

@@ -65,3 +65,18 @@ class S3Uploader:
         """Upload ``path`` (blocking: run it in a thread); return its URI. Raises on failure."""
         self.client().upload_file(str(path), self.target.bucket, self.target.key(path))
         return self.target.uri(path)
+
+
+def check_warc_settings(settings) -> None:
+    """Raise :class:`WarcSettingsError` when the raw-capture settings cannot work (the crawl exits 2)."""
+    directory = settings.get("NEWSCRAWL_WARC_DIR")
+    uri = settings.get("NEWSCRAWL_WARC_URI")
+    if uri and not directory:
+        raise WarcSettingsError("NEWSCRAWL_WARC_URI needs NEWSCRAWL_WARC_DIR: files are written locally first")
+    if not directory:
+        return
+    max_bytes = settings.getint("NEWSCRAWL_WARC_MAX_BYTES", 1_000_000_000)
+    if max_bytes <= 0:
+        raise WarcSettingsError(f"NEWSCRAWL_WARC_MAX_BYTES must be a positive number of bytes, not {max_bytes}")
+    if uri:
+        S3Target.parse(uri)
