@@ -938,6 +938,8 @@ def _zone_at(toks, kinds, vals, sps, j):
             return off + r[0], r[1]
         return off, j + 1
     if k == _TZWORD:
+        if kinds[j + 1] == _ZONE:  # بتوقيت غرينتش+2
+            return _zone_at(toks, kinds, vals, sps, j + 1)
         return _place_at(toks, j + 1)
     if k == _SIGN or toks[j] == "-":
         return _offset(toks, kinds, vals, sps, j)
@@ -1115,6 +1117,8 @@ def _rel_amount(toks, kinds, vals, j):
         unit, implied = unit_entry
         if count is None:
             count = BARE_PLURAL_COUNT if implied is None else implied
+            if implied == 1 and kinds[j] == _NUMW and vals[j] == 1:  # ساعة واحدة
+                j += 1
         parts.append((unit, count))
         if kinds[j] == _FRAC:
             parts.append((unit, vals[j]))

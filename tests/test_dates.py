@@ -383,6 +383,8 @@ ROWS = [
     # A year followed by a colon (Al Arabiya's "نشر في: 22 نوفمبر ,2023: 01:47 م GST"), Gulf time.
     P("نشر في: 22 نوفمبر ,2020: 01:47 م GST", "2020-11-22T11:47:00+02:00", id="i13-year-colon-gst"),
     P("November 22, 2020: 01:47 PM", "2020-11-22T13:47:00+02:00", id="i13-en-year-colon"),
+    P("منذ ساعة واحدة و 30 دقيقة", "2023-11-22T13:30:00+02:00", id="i13-rel-wahida-then-more-parts"),
+    P("22 نوفمبر 2023، 1:47 م بتوقيت غرينتش+2", "2023-11-22T13:47:00+02:00", id="i13-zone-greenwich-plus-2"),
     # A year standing apart from a day and month: whose year it is is unknown; None, not this year.
     P("22 نوفمبر - الساعة 10:00 - 2020", None, id="i13-loose-year-day-month-unsafe"),
     P("10:00 - 2020", None, id="i13-loose-year-bare-clock-unsafe"),
