@@ -22,12 +22,21 @@ class Article:
     url: str
     #: The numeric article id, as a string.
     article_id: str
-    #: The headline.
+    #: The headline, as the page prints it (an opinion column's ``<name> يكتب: …`` prefix included).
     title: str | None = None
+    #: The page's own summary: JSON-LD ``description``, else ``og:description``, else
+    #: ``<meta name="description">`` (then ``twitter:description``), whitespace-normalized; None when the page
+    #: gives none. Never made up from the body.
+    description: str | None = None
     #: The section's name in Arabic (e.g. ``العالم``), from JSON-LD, the breadcrumb or the page.
     section: str | None = None
-    #: The byline; desk stories are signed ``البوابة نيوز``.
+    #: The byline as the page gives it; desk stories are signed ``البوابة نيوز``. Several JSON-LD authors are
+    #: joined with ``، ``. An opinion column without a byline (or signed only with the desk name) takes the
+    #: writer its headline names (``<name> يكتب: …`` / ``تكتب:``). Kept for compatibility: see ``authors``.
     author: str | None = None
+    #: ``author`` as a list of names: JSON-LD authors one by one, a byline split on ``،``, ``,`` and the
+    #: conjunction ``و`` (``أحمد سمير ونهى محمود`` -> two names). Empty when ``author`` is None.
+    authors: list[str] = field(default_factory=list)
     #: The publication date string as found on the page (the one ``published_at`` was read from).
     published_raw: str | None = None
     #: The last-modified date string as found, if the page gives one.

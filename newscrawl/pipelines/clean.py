@@ -75,10 +75,10 @@ def _clean_link(link: Link) -> Link:
 
 
 def _texts(adapter: ItemAdapter) -> Iterable[str]:
-    for name in ("title", "author", "section"):
+    for name in ("title", "description", "author", "section"):
         if isinstance(adapter.get(name), str):
             yield adapter[name]
-    for name in ("tags", "keywords"):
+    for name in ("authors", "tags", "keywords"):
         yield from (value for value in adapter.get(name) or () if isinstance(value, str))
     for block in adapter.get("body_blocks") or ():
         yield block.text
@@ -117,9 +117,12 @@ class CleanTextPipeline:
         texts = list(_texts(adapter))
         counts["invisible_marks_removed"] = int(any(has_invisible_marks(text) for text in texts))
         changes: dict = {}
-        for name in ("title", "author"):
+        for name in ("title", "description", "author"):
             if isinstance(adapter.get(name), str):
                 changes[name] = clean_text(adapter[name]) or None
+        if isinstance(adapter.get("authors"), list):
+            names = (clean_text(name) for name in adapter["authors"] if isinstance(name, str))
+            changes["authors"] = list(dict.fromkeys(name for name in names if name))
         metadata = []
         if isinstance(adapter.get("section"), str):
             metadata.append(adapter["section"])

@@ -27,6 +27,7 @@ from parsel.csstranslator import HTMLTranslator
 from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
 from newscrawl.text.arabic import clean_text, match_key
+from newscrawl.text.authors import is_desk_name, split_names, writer_from_headline
 from newscrawl.text.blocks import Block, Link
 
 logger = logging.getLogger(__name__)
@@ -210,6 +211,7 @@ class ArticlePage:
         self.events: Counter[str] = Counter()
         self._jsonld: dict | None = None
         self._jsonld_read = False
+        self._authors: list[str] = []
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _note(self, field: str, layer: str) -> None:
@@ -324,14 +326,47 @@ class ArticlePage:
                 return text
         return None
 
-    def author(self) -> str | None:
-        author = self._first("author", (
-            ("jsonld", _author_name(self.jsonld.get("author"))),
+    def description(self) -> str | None:
+        """The page's own summary: JSON-LD, then ``og:description``, then ``<meta name="description">``.
+        None when the page has none: the body's first paragraph is never taken for it."""
+        return self._first("description", (
+            ("jsonld", self.jsonld.get("description")),
+            ("meta", lambda: self.meta("og:description")),
+            ("meta_name", lambda: self.meta("description", "twitter:description")),
+        ))
+
+    def author(self, title: str | None = None) -> str | None:
+        """The byline (JSON-LD, meta, then the page's writer box). An opinion column names its writer only in
+        its headline (SITE.md, "Seen since"): when no layer gives a name, or only the desk's signature
+        ``البوابة نيوز``, the writer the headline names is the author (``newscrawl/extract/author/headline``
+        and ``newscrawl/fields/author_from_headline``). :meth:`authors` then holds the names one by one."""
+        found, layer, names = None, "missing", []
+        for name, value in (
+            ("jsonld", lambda: _author_name(self.jsonld.get("author"))),
             ("meta", lambda: _not_url(self.meta("author", "article:author"))),
             ("dom", lambda: text_of(self.article.css("div.writer, .writer, .author, [rel='author']")[0])
              if self.article.css("div.writer, .writer, .author, [rel='author']") else None),
-        ))
-        return BYLINE_LABEL.sub("", author) or author if author else None
+        ):
+            if value := clean(value()):
+                found, layer = BYLINE_LABEL.sub("", value) or value, name
+                break
+        if layer == "jsonld":
+            names = [n for entry in _author_names(self.jsonld.get("author")) for n in split_names(entry)]
+        elif found:
+            names = split_names(found)
+        if not found or is_desk_name(found):
+            h1 = self.article.css("h1")
+            writer = writer_from_headline(title) or (writer_from_headline(text_of(h1[0])) if h1 else None)
+            if writer:
+                found, layer, names = writer, "headline", [writer]
+                self.events["newscrawl/fields/author_from_headline"] += 1
+        self._note("author", layer)
+        self._authors = names if found else []
+        return found
+
+    def authors(self) -> list[str]:
+        """The names of the author :meth:`author` found, one by one (call it first)."""
+        return list(self._authors)
 
     def date_candidates(self) -> dict[str, list[tuple[str, str]]]:
         """Every date string the page gives, per kind, most trusted source first."""
@@ -577,15 +612,18 @@ class ArticlePage:
         if not article_id:
             self.events["newscrawl/extract/no_article_id"] += 1
             return None
+        title = self.title()
         blocks = self.body_blocks()
         dates = self.date_candidates()
         dates["published"].extend(("listing", value) for value in listing_dates if clean(value))
         return Article(
             url=canonical_article_url(article_id),
             article_id=article_id,
-            title=self.title(),
+            title=title,
+            description=self.description(),
             section=self.section(),
-            author=self.author(),
+            author=self.author(title),
+            authors=self.authors(),
             published_raw=dates["published"][0][1] if dates["published"] else None,
             modified_raw=dates["modified"][0][1] if dates["modified"] else None,
             body="\n\n".join(block.text for block in blocks if block.text) or None,
@@ -714,6 +752,18 @@ def _author_name(value: object, depth: int = 0) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     return clean(value)
+
+
+def _author_names(value: object, depth: int = 0) -> list[str]:
+    """Each author's name of a JSON-LD ``author`` (a string, an object, or a list of either)."""
+    if depth > 3:
+        return []
+    if isinstance(value, list):
+        return [name for entry in value[:20] for name in _author_names(entry, depth + 1)]
+    if isinstance(value, dict):
+        value = value.get("name")
+    name = clean(value)
+    return [BYLINE_LABEL.sub("", name) or name] if name and _not_url(name) else []
 
 
 def _not_url(value: str | None) -> str | None:

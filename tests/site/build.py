@@ -457,6 +457,8 @@ def more_news(article: dict) -> str:
     """"More from the section": 3 cards from the first page of the article's section as built in the base
     edition (articles every crawl reaches anyway), inside ``article.cont`` after the comments."""
     section = article["section"]
+    if section not in C.SECTION_PAGES:  # a section the copy does not build (آراء حرة): no box
+        return ""
     ids = [i for i in C.SECTION_PAGES[section][0] if i != article["id"]][:3]
     cards = "".join(card(i, f"more/{article['id']}") for i in ids)
     name = C.SECTIONS[section]
@@ -508,7 +510,9 @@ def article_page(article: dict) -> str:
         meta.append(f'<meta name="keywords" content="{esc(article["keywords"])}">')
     extra = "\n".join(meta) + "\n" + article_ld(article)
 
-    if article["writer"]:
+    if article.get("column"):  # an opinion column: no byline; the headline names the writer (SITE.md)
+        byline = ""
+    elif article["writer"]:
         byline = f'<div class="writer"><a href="/writer/{article["writer"]}">{C.WRITERS[article["writer"]]}</a></div>'
     else:
         byline = f'<div class="writer">{C.SITE_NAME}</div>'
