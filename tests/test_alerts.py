@@ -277,3 +277,38 @@ def test_urls_with_credentials_and_the_configured_secrets_are_scrubbed():
     for secret in ("s3cr3t-pass", "user:pw", "X-Amz-Signature=abc", "secret-hook"):
         assert secret not in text
     assert "10.0.0.5:6379" in text and "bucket.example/x" in text and "&a=1" in text
+
+
+def test_a_crawler_that_never_started_still_alerts_and_reports(tmp_path):
+    """``after_run(crawler, None, ...)``: no stats, no outcome; the run failed (exit code 1)."""
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    from newscrawl.ops import after_run
+
+    with Receiver() as receiver:
+        settings = Settings(
+            {
+                "NEWSCRAWL_ALERT_URL": receiver.url + ALERT_PATH,
+                "NEWSCRAWL_REPORT_FILE": str(tmp_path / "report.json"),
+                "NEWSCRAWL_METRICS_FILE": str(tmp_path / "metrics.prom"),
+            }
+        )
+        crawler = SimpleNamespace(settings=settings, stats=None, spidercls=SimpleNamespace(name="albawabh"))
+        after_run(crawler, None, {"base_url": "http://user:pw-123@127.0.0.1:1"})
+    [alert] = receiver.posts()
+    assert alert["exit_code"] == 1 and alert["status"] == "failed"
+    assert alert["reasons"] == ["the crawler failed to start (see the errors above)"]
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["arguments"] == {"base_url": "http://***@127.0.0.1:1"}
+    assert 'newscrawl_run_exit_code{spider="albawabh"} 1.0' in (tmp_path / "metrics.prom").read_text()
+
+
+def test_after_run_never_raises():
+    from types import SimpleNamespace
+
+    from newscrawl.ops import after_run
+
+    broken = SimpleNamespace(settings=None)  # anything at all goes wrong inside: one warning, no exception
+    after_run(broken, None, {})
