@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class Extractor:
 
         from newscrawl.spiders.albawabh import AlbawabhSpider
 
+        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")  # run from outside the project too
         settings = get_project_settings().copy()
         pipelines = {
             path: order for path, order in settings.getdict("ITEM_PIPELINES").items() if path != STATE_PIPELINE
