@@ -314,3 +314,69 @@ def test_widget_words_inside_a_sentence_stay():
     sentence = f"وقال المحرر إن عبارة {WIDGET} تظهر أسفل كل خبر."
     (only,) = split_copy(f"عنوان\n{sentence}")
     assert only["body"] == sentence
+
+
+# -- header line and the aggregator's stamp (SITE.md, "Seen since"; issue 13) -----------------------------
+
+
+def test_header_line_and_stamp_copy():
+    first, carried = load("header-stamp-2024-12-10.txt")
+    assert first["title"] == "محافظ الجيزة يتفقد أعمال تطوير ميدان الرماية استعدادا لافتتاح المتحف الكبير"
+    assert first["published_raw"] == "10th, December 2024 GMT"  # the تاريخ النشر: date, not the stamp
+    assert first["published_at"] == "2024-12-10T02:00:00+02:00"
+    assert first["aggregator_stamp"] == "2025-05-10@11:38:37 GMT"
+    assert first["source"] == "البوابة نيوز"
+    assert first["keywords"] == ["محافظ الجيزة", "ميدان الرماية", "المتحف المصري الكبير"]
+    assert len(paragraphs(first)) == 3
+    assert paragraphs(first)[0].startswith("تفقد محافظ الجيزة صباح اليوم الثلاثاء")
+    assert paragraphs(first)[-1].endswith("في محيط الميدان خلال فترة الأعمال.")
+    for absent in ("البوابة نيوز:", "2025-05-10", "@", "رفع 1500 طن"):
+        assert absent not in first["body"]
+    assert first["related"] == [{"title": "الجيزة: رفع 1500 طن مخلفات من شوارع الهرم وفيصل"}]
+    assert carried["title"] == "الجيزة: رفع 1500 طن مخلفات من شوارع الهرم وفيصل"
+    assert len(paragraphs(carried)) == 2
+
+
+DATE = "تاريخ النشر: 22nd, November 2023 GMT"
+STAMP = "2024-04-20@09:15:02 GMT"
+
+
+@pytest.mark.parametrize(
+    ("text", "published_raw", "stamp"),
+    [
+        pytest.param(f"عنوان\n{DATE}\n{STAMP}\n{BODY}", "22nd, November 2023 GMT", STAMP, id="stamp-after-date"),
+        pytest.param(f"عنوان\n{STAMP}\n{DATE}\n{BODY}", "22nd, November 2023 GMT", STAMP, id="stamp-before-date"),
+        pytest.param(f"عنوان\n{DATE}\n{BODY}\nالمصدر: البوابة نيوز\n{STAMP}", "22nd, November 2023 GMT", STAMP,
+                     id="stamp-in-footer"),
+        pytest.param(f"عنوان\nتاريخ النشر: {STAMP}\n{DATE}\n{BODY}", "22nd, November 2023 GMT", STAMP,
+                     id="labelled-stamp-and-date"),
+        pytest.param(f"عنوان\n{STAMP}\n{BODY}", None, STAMP, id="bare-stamp-is-no-publication-date"),
+        pytest.param(f"عنوان\nتاريخ النشر: {STAMP}\n{BODY}", STAMP, None, id="labelled-stamp-alone"),
+    ],
+)
+def test_the_stamp_is_never_the_publication_date_beside_a_date(text, published_raw, stamp):
+    (only,) = split_copy(text)
+    assert (only["published_raw"], only["aggregator_stamp"]) == (published_raw, stamp)
+    assert paragraphs(only) == [BODY]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "source"),
+    [
+        pytest.param(f"البوابة نيوز:\nعنوان\n{BODY}", "عنوان", "البوابة نيوز", id="header-gives-source"),
+        pytest.param(f"البوابة نيوز :\nعنوان\n{BODY}\nالمصدر: موقع آخر", "عنوان", "موقع آخر", id="source-line-wins"),
+        pytest.param(f"الكرملين: نأسف لعدم المشاركة\n{BODY}", "الكرملين: نأسف لعدم المشاركة", None,
+                     id="title-with-colon-is-the-title"),
+        pytest.param(f"هذا سطر طويل من ست كلمات هنا:\n{BODY}", "هذا سطر طويل من ست كلمات هنا:", None,
+                     id="long-line-ending-in-colon-is-no-header"),
+    ],
+)
+def test_header_line_before_the_title(text, title, source):
+    (only,) = split_copy(text)
+    assert (only["title"], only["source"]) == (title, source)
+    assert "البوابة نيوز:" not in only["body"]
+
+
+def test_header_line_alone_is_unreadable():
+    with pytest.raises(UnreadableCopy):
+        split_copy("البوابة نيوز:\n")

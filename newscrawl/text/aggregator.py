@@ -32,6 +32,13 @@ Decisions:
   or when its title is followed by the widget line; any other label is inline (titles only).
 - In the trailing block each article starts at the line before a widget line; without widget lines,
   the title lines after the label are titles and the last one carries the lines that follow.
+- A header line before the title (SITE.md: a real arabkhabar copy opens with ``البوابة نيوز:``) is not the
+  title: a short line (``HEADER_MAX_WORDS``) that ends with a colon and says nothing else is the
+  publisher's name; it fills ``source`` when no ``المصدر:`` line does.
+- ``YYYY-MM-DD@HH:MM:SS GMT`` (``STAMP``) is the aggregator's own stamp, months after the article on the one
+  real page seen. ``published_raw`` is the ``تاريخ النشر:`` date in any other form when there is one; a
+  stamp is the publication date only when a ``تاريخ النشر:`` line carries it and no other date exists.
+  Otherwise the stamp goes to ``aggregator_stamp`` (raw, as printed), never to ``published_raw``.
 """
 
 from __future__ import annotations
@@ -79,7 +86,15 @@ WIDGET_AT_START = re.compile("^" + _WIDGET, re.IGNORECASE)
 WIDGET = "google_news_widget"
 
 #: The fields of the first record, in output order.
-ARTICLE_FIELDS = ("title", "published_raw", "published_at", "source", "keywords", "body", "related")
+ARTICLE_FIELDS = ("title", "published_raw", "published_at", "aggregator_stamp", "source", "keywords", "body",
+                  "related")
+
+#: The aggregator's own stamp, alone on a line or after a date label: ``2025-05-10@11:38:37 GMT``.
+STAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s*@\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:GMT|UTC)?", re.IGNORECASE)
+
+#: A header line before the title (``البوابة نيوز:``) has at most this many words before its colon.
+HEADER_MAX_WORDS = 4
+HEADER = re.compile(r"^(?P<name>[^:：]+?)\s*[:：]$")
 
 
 class UnreadableCopy(ValueError):
@@ -138,6 +153,8 @@ def _classify(text: str) -> _Line:
     kind = boilerplate_kind(text)
     if kind:
         return _Line(text, kind)
+    if STAMP.fullmatch(text):
+        return _Line(text, "meta", "stamp", text)
     label = METADATA_LABELS.match(text)
     if label is not None and label.colon:  # with an empty value, still a metadata line
         if len(label.rest.split()) <= METADATA_MAX_WORDS[label.name]:
@@ -226,6 +243,11 @@ def split_copy(text: str) -> list[dict]:
     if first is None:
         raise UnreadableCopy("no title line: the text is empty or only boilerplate")
     article: dict = dict.fromkeys(ARTICLE_FIELDS)
+    header = _header_name(lines, first)
+    if header is not None:  # ``البوابة نيوز:`` above the title: the publisher, not the title
+        first = next((k for k, line in enumerate(lines) if k > first and line.is_text), None)
+        if first is None:
+            raise UnreadableCopy("no title line after the header line")
     article["title"] = lines[first].text
     article["keywords"] = []
     body_lines = lines[first + 1 :]
@@ -249,19 +271,55 @@ def split_copy(text: str) -> list[dict]:
                 records.append(record)
 
     claimed: set[str] = set()
+    dates = [line for line in lines if line.kind == "meta" and line.field in DATE_FIELDS and line.value]
+    article_dates = [line for line in dates if id(line) not in owners] or dates[:1]
+    _set_dates(article, article_dates)
+    used = {id(line) for line in article_dates}
     for line in lines:
         if line.kind != "meta" or not line.value:
+            continue
+        if line.field in DATE_FIELDS:
+            if id(line) in owners and id(line) not in used and not STAMP.fullmatch(line.value):
+                owners[id(line)].setdefault("published_raw", clean_text(line.value))
             continue
         if line.field not in claimed:  # the first line of each kind belongs to the article
             claimed.add(line.field)
             _set_field(article, line)
         elif (owner := owners.get(id(line))) is not None and line.field not in owner:
             _set_field(owner, line)
+    if header is not None and not article["source"]:
+        article["source"] = header
     article["related"] = _dedupe_titles(related)
     for record in (article, *records):
         if "published_raw" in record:
             record["published_at"] = parse_published(record["published_raw"])
     return [article, *records]
+
+
+DATE_FIELDS = ("published_raw", "stamp")
+
+
+def _header_name(lines: list[_Line], first: int) -> str | None:
+    """The publisher named by a header line at ``first`` (``البوابة نيوز:``), if it is one."""
+    match = HEADER.match(lines[first].text)
+    if not match or len(match.group("name").split()) > HEADER_MAX_WORDS or _is_label_line(lines[first]):
+        return None
+    return normalize_metadata(match.group("name")) or None
+
+
+def _set_dates(article: dict, lines: list[_Line]) -> None:
+    """``published_raw`` from the article's date lines, preferring a date that is not the aggregator's stamp;
+    the stamp (when not the publication date) in ``aggregator_stamp``."""
+    printed = [line.value for line in lines if line.field == "published_raw" and not STAMP.fullmatch(line.value)]
+    stamps = [line.value for line in lines if line.field == "stamp" or STAMP.fullmatch(line.value)]
+    labelled_stamps = [line.value for line in lines if line.field == "published_raw" and STAMP.fullmatch(line.value)]
+    if printed:
+        article["published_raw"] = clean_text(printed[0])
+    elif labelled_stamps:  # the only date the copy gives, under its own date label
+        article["published_raw"] = clean_text(labelled_stamps[0])
+    stamp = next((value for value in stamps if clean_text(value) != article["published_raw"]), None)
+    if stamp is not None:
+        article["aggregator_stamp"] = clean_text(stamp)
 
 
 def _set_field(record: dict, line: _Line) -> None:
