@@ -59,12 +59,79 @@ def incomplete_reasons(stats: dict) -> list[str]:
     return reasons
 
 
+#: Scrapy's download exceptions (``downloader/exception_type_count/<class>``) -> what happened.
+EXCEPTION_CAUSES = {
+    "CannotResolveHostError": "DNS lookup failed", "DNSLookupError": "DNS lookup failed",
+    "DownloadConnectionRefusedError": "connection refused", "ConnectionRefusedError": "connection refused",
+    "DownloadTimeoutError": "no answer within the download timeout (NEWSCRAWL_DOWNLOAD_TIMEOUT)",
+    "TimeoutError": "no answer within the download timeout (NEWSCRAWL_DOWNLOAD_TIMEOUT)",
+    "TCPTimedOutError": "the connection timed out",
+    "DownloadFailedError": "the connection failed", "ResponseNeverReceived": "the connection failed",
+    "ResponseDataLossError": "the answer was cut short",
+}
+
+
+def download_cause(stats: dict) -> str:
+    """What kept the site from answering: the first cause logged (``newscrawl.failures``), else the most
+    frequent download exception's kind; empty when no download failed."""
+    if cause := stats.get("newscrawl/failures/download"):
+        return str(cause)
+    counts = {key.rpartition(".")[2]: value for key, value in stats.items()
+              if key.startswith("downloader/exception_type_count/") and not key.endswith(".IgnoreRequest")
+              and isinstance(value, int)}
+    if not counts:
+        return ""
+    name = max(counts, key=counts.get)
+    return EXCEPTION_CAUSES.get(name, name)
+
+
+def _http_statuses(stats: dict) -> str:
+    """``http 503 x4, 403 x1`` over the site's pages (robots.txt left out)."""
+    counts = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/") and isinstance(value, int):
+            status = key.rpartition("/")[2]
+            counts[status] = value - stats.get(f"robotstxt/response_status_count/{status}", 0)
+    return ", ".join(f"{status} x{count}" for status, count in sorted(counts.items()) if count > 0)
+
+
+def nothing_reached_reason(stats: dict) -> str:
+    """Why not one listing or article page answered: the site is unreachable, robots.txt alone answered
+    and every page asked for was gone (404/410: a section that does not exist), or pages answered errors."""
+    gone = {kind: count for kind in ("listings", "feeds", "sitemaps")
+            if (count := stats.get(f"newscrawl/{kind}/not_found", 0))}
+    unreached = _sum(stats, "newscrawl/unreached/")
+    robots = stats.get("robotstxt/response_count", 0)
+    if not stats.get("response_received_count", 0):
+        cause = download_cause(stats)
+        return "the site did not answer" + (f": {cause}" if cause else "")
+    if gone and not unreached:
+        what = ", ".join(f"{count} {kind[:-1]}(s)" for kind, count in gone.items())
+        return (f"every listing, feed and sitemap asked for answered 404 or 410 ({what})"
+                + ("; robots.txt answered, so the site is up: check -a sections" if robots else ""))
+    statuses = _http_statuses(stats)
+    cause = download_cause(stats)
+    details = "; ".join(part for part in (f"http {statuses}" if statuses else "", cause) if part)
+    where = "robots.txt answered but " if robots else ""
+    return f"{where}no listing or article page was reached" + (f" ({details})" if details else "")
+
+
+def nothing_new(stats: dict) -> int:
+    """Articles found that earlier runs had delivered, when the run emitted nothing (else 0)."""
+    if stats.get("item_scraped_count", 0):
+        return 0
+    return (stats.get("newscrawl/revisit/skipped", 0) + stats.get("newscrawl/state/skipped", 0)
+            + stats.get("newscrawl/revisit/not_modified", 0))
+
+
 def run_outcome(stats: dict, settings=None) -> Outcome:
     outcome = Outcome()
     if failed := feeds_failed(stats):
-        outcome.reasons.append(f"{failed} feed file(s) failed to store")
+        causes = list(dict.fromkeys(stats.get("newscrawl/feeds/failed_causes") or []))
+        outcome.reasons.append(f"{failed} feed file(s) failed to store" + (f" ({'; '.join(causes)})" if causes else ""))
     elif not _sum(stats, "feedexport/success_count/"):
-        outcome.reasons.append("no feed was stored (feed exports are disabled: see the errors above)")
+        outcome.reasons.append("no feed was stored (no feed is configured, or the feed settings were refused: see "
+                               "the errors above)")
     if count := stats.get("newscrawl/feeds/write_errors"):
         outcome.reasons.append(f"{count} feed write(s) failed")
     if count := stats.get("newscrawl/pipeline_errors"):
@@ -77,12 +144,14 @@ def run_outcome(stats: dict, settings=None) -> Outcome:
     # A distributed worker that joins when the run's pages are all taken fetches nothing, and is fine.
     other_workers_crawled = stats.get("newscrawl/distributed/run_seen", 0) > 0
     if not listings and not stats.get("newscrawl/pages/article", 0) and not other_workers_crawled:
-        outcome.reasons.append("no page of the site answered")
+        outcome.reasons.append(nothing_reached_reason(stats))
     elif listings and not (stats.get("newscrawl/listing/cards", 0) or stats.get("newscrawl/listing/sidebar_links", 0)
                            or _sum(stats, "newscrawl/listing/links_outside")):
         outcome.reasons.append(f"{listings} listing page(s) answered but held no article link")
     reason = stats.get("finish_reason")
-    if reason and reason not in COMPLETE_REASONS:
+    if reason == "shutdown":
+        outcome.reasons.append("the crawl stopped early (shutdown): it was interrupted (SIGTERM or Ctrl-C)")
+    elif reason and reason not in COMPLETE_REASONS:
         outcome.reasons.append(f"the crawl stopped early ({reason})")
     for check in stats.get("newscrawl/health/failed_checks", []) or []:
         outcome.reasons.append(f"health check failed: {check}")
@@ -103,6 +172,8 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
     listings, articles = stats.get("newscrawl/pages/listing", 0), stats.get("newscrawl/pages/article", 0)
     stored, failed = _sum(stats, "feedexport/success_count/"), feeds_failed(stats)
     local = ", ".join(stats.get("newscrawl/feeds/local") or []) or "none"
+    if removed := stats.get("newscrawl/feeds/removed_empty"):
+        local += f" (the run failed with nothing written: {removed} empty file(s) removed, no file was kept)"
     deleted = stats.get("newscrawl/state/deleted", 0)
     sources = ", ".join(f"{source} {stats.get(f'newscrawl/discovery/{source}/urls', 0)}"
                         + (f" ({n} documents failed)" if (n := stats.get(f"newscrawl/discovery/{source}/failed"))
@@ -128,6 +199,10 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
         lines.append("run summary: not everything was reached (" + "; ".join(incomplete) + ")"
                      + (": " + ", ".join(unreached[:5]) if unreached else "")
                      + "; the next run pages past it")
+    if delivered := nothing_new(stats):
+        lines.append(f"run summary: nothing new: the {delivered} article(s) found were delivered by earlier runs"
+                     f" (state {stats.get('newscrawl/state/where') or 'on'}); to crawl everything again, run with"
+                     " NEWSCRAWL_STATE=off or a fresh NEWSCRAWL_STATE path")
     if "newscrawl/state/committed" in stats:
         waiting = stats.get("newscrawl/state/not_committed", 0)
         lines.append(f"run summary: state committed {stats['newscrawl/state/committed']}"

@@ -8,8 +8,15 @@ they are read. ``-s NAME=VALUE`` on the command line still overrides anything be
 from __future__ import annotations
 
 import os
+import sys
 
 from newscrawl.items import exported_fields
+
+
+def bad_env(message: str) -> SystemExit:
+    """A variable that cannot be used: one line on stderr, exit 2 (bad configuration, newscrawl.outcome)."""
+    print(f"newscrawl: error: {message}", file=sys.stderr)
+    return SystemExit(2)
 
 
 def env_str(name: str, default: str) -> str:
@@ -24,7 +31,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise SystemExit(f"newscrawl: error: environment variable {name}={value!r} is not a whole number") from None
+        raise bad_env(f"environment variable {name}={value!r} is not a whole number") from None
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -35,7 +42,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in ("0", "false", "no", "off"):
         return False
-    raise SystemExit(f"newscrawl: error: environment variable {name}={value!r} is not true or false")
+    raise bad_env(f"environment variable {name}={value!r} is not true or false")
 
 
 def env_float(name: str, default: float) -> float:
@@ -45,7 +52,7 @@ def env_float(name: str, default: float) -> float:
     try:
         return float(value)
     except ValueError:
-        raise SystemExit(f"newscrawl: error: environment variable {name}={value!r} is not a number") from None
+        raise bad_env(f"environment variable {name}={value!r} is not a number") from None
 
 
 BOT_NAME = "newscrawl"

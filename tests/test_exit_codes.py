@@ -37,15 +37,36 @@ HEALTHY = {
     pytest.param({"feedexport/failed_count/S3FeedStorage": 1}, FAILED, "1 feed file(s) failed to store",
                  id="upload-failed"),
     pytest.param({"feedexport/success_count/FileFeedStorage": 0, "feedexport/success_count/S3FeedStorage": 0},
-                 FAILED, "no feed was stored (feed exports are disabled: see the errors above)",
+                 FAILED, "no feed was stored (no feed is configured, or the feed settings were refused: see the errors"
+                 " above)",
                  id="feed-exports-disabled"),
     pytest.param({"newscrawl/state/commit_failed": 23}, FAILED, "the state could not be committed",
                  id="commit-failed"),
     pytest.param({"newscrawl/pages/listing": 0, "newscrawl/pages/article": 0, "newscrawl/listing/cards": 0,
-                  "item_scraped_count": 0}, FAILED, "no page of the site answered", id="site-down"),
+                  "item_scraped_count": 0, "response_received_count": 0,
+                  "downloader/exception_type_count/scrapy.exceptions.CannotResolveHostError": 4}, FAILED,
+                 "the site did not answer: DNS lookup failed", id="site-down"),
+    pytest.param({"newscrawl/pages/listing": 0, "newscrawl/pages/article": 0, "newscrawl/listing/cards": 0,
+                  "item_scraped_count": 0, "response_received_count": 0,
+                  "newscrawl/failures/download": "connection refused by 127.0.0.1:9"}, FAILED,
+                 "the site did not answer: connection refused by 127.0.0.1:9", id="site-refused"),
+    pytest.param({"newscrawl/pages/listing": 0, "newscrawl/pages/article": 0, "newscrawl/listing/cards": 0,
+                  "item_scraped_count": 0, "response_received_count": 3, "robotstxt/response_count": 1,
+                  "newscrawl/listings/not_found": 1, "newscrawl/feeds/not_found": 1}, FAILED,
+                 "every listing, feed and sitemap asked for answered 404 or 410 (1 listing(s), 1 feed(s)); robots.txt"
+                 " answered, so the site is up: check -a sections", id="sections-404"),
+    pytest.param({"newscrawl/pages/listing": 0, "newscrawl/pages/article": 0, "newscrawl/listing/cards": 0,
+                  "item_scraped_count": 0, "response_received_count": 9, "robotstxt/response_count": 1,
+                  "robotstxt/response_status_count/200": 1, "downloader/response_status_count/200": 1,
+                  "downloader/response_status_count/503": 8, "newscrawl/unreached/listings": 2}, FAILED,
+                 "robots.txt answered but no listing or article page was reached (http 503 x8)", id="all-503"),
+    pytest.param({"feedexport/failed_count/S3FeedStorage": 1,
+                  "newscrawl/feeds/failed_causes": ["S3 bucket news does not exist"]}, FAILED,
+                 "1 feed file(s) failed to store (S3 bucket news does not exist)", id="upload-failed-cause"),
     pytest.param({"newscrawl/listing/cards": 0, "newscrawl/pages/article": 0, "item_scraped_count": 0},
                  FAILED, "8 listing page(s) answered but held no article link", id="layout-changed"),
-    pytest.param({"finish_reason": "shutdown"}, FAILED, "the crawl stopped early (shutdown)", id="sigterm"),
+    pytest.param({"finish_reason": "shutdown"}, FAILED,
+                 "the crawl stopped early (shutdown): it was interrupted (SIGTERM or Ctrl-C)", id="sigterm"),
     pytest.param({"newscrawl/health/failed_checks": ["coverage of author 40% < 90%"]}, FAILED,
                  "health check failed: coverage of author 40% < 90%", id="health-check"),
 ])
@@ -190,9 +211,12 @@ def test_listings_without_article_links_fail_the_run(no_cards_site, tmp_path):
 
 @pytest.mark.crawl
 def test_a_site_that_does_not_answer_fails_the_run(tmp_path):
-    proc = crawl(tmp_path, "-a", f"base_url=http://127.0.0.1:{closed_port()}", "-s", "RETRY_TIMES=0")
+    port = closed_port()
+    proc = crawl(tmp_path, "-a", f"base_url=http://127.0.0.1:{port}", "-s", "RETRY_TIMES=0")
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines()[-1].endswith("run failed: no page of the site answered")
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.endswith(f"run failed: the site did not answer: connection refused by 127.0.0.1:{port}")
+    assert "Traceback" not in proc.stderr
 
 
 @pytest.mark.crawl
@@ -222,7 +246,7 @@ def test_sigterm_stores_feeds_commits_state_and_fails(site, expected, tmp_path):
     log = log_path.read_text()
     assert process.returncode == 1
     assert "Closing spider (shutdown)" in log
-    assert log.strip().splitlines()[-1].endswith("run failed: the crawl stopped early (shutdown)")
+    assert "run failed: the crawl stopped early (shutdown)" in log.strip().splitlines()[-1]
     [local] = local_copies(tmp_path)
     first = [item["article_id"] for item in feed_items(local)]  # every line is whole, valid JSON
     assert 0 < len(first) < expected["article_count"]

@@ -7,9 +7,12 @@ argument. A scheduler needs better: this command (``COMMANDS_MODULE``) replaces 
   one (exit 2);
 - checks the state before the crawl: another run holding it exits 3 with one line (two overlapping runs
   must never both deliver), a state file that is not one exits 1 with one line, bad revisit settings exit 2;
+- names a known failure (DNS, refused, timeout, TLS, S3 credentials, bucket, access) in one line without its
+  traceback below DEBUG (``newscrawl.failures``);
 - after the crawl, logs a summary and exits 1 when the run failed (see ``newscrawl.outcome``), including
   a run stopped by SIGTERM or Ctrl-C: Scrapy then closes the spider gracefully (``finish_reason``
-  ``shutdown``), the feeds are stored and the state committed before the process exits 1.
+  ``shutdown``), the feeds are stored and the state committed before the process exits 1. A failed run
+  that wrote nothing removes its empty local feed file.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newscrawl import failures
 from newscrawl.arguments import SpiderArgumentError, SpiderArguments
+from newscrawl.feeds.exporter import remove_empty_local_files
 from newscrawl.feeds.plan import FeedSettingsError, planned_feeds
 from newscrawl.ops import after_run
 from newscrawl.outcome import BAD_ARGUMENT, FAILED, LOCKED, run_outcome, summary_lines
@@ -34,6 +39,8 @@ class Command(ScrapyCrawlCommand):
 
     def process_options(self, args: list[str], opts) -> None:
         super().process_options(args, opts)
+        # Before the crawler exists: feeds are planned for this command only (newscrawl.feeds.plan).
+        self.settings.set("NEWSCRAWL_COMMAND", "crawl", priority="cmdline")
         # Checked here, before the crawler process sets up logging, so the error is the only output.
         if len(args) == 1 and args[0] == _arguments_owner().name:
             try:
@@ -55,6 +62,7 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("run exactly one spider: scrapy crawl albawabh [-a name=value ...]")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
+        failures.install(self.settings, crawler)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
@@ -63,6 +71,11 @@ class Command(ScrapyCrawlCommand):
             return
         stats = crawler.stats.get_stats() if crawler.stats else {}
         outcome = run_outcome(stats, crawler.settings)
+        if outcome.exit_code == FAILED and not stats.get("item_scraped_count", 0):
+            remove_empty_local_files(crawler)
+        if crawler.stats:
+            crawler.stats.set_value("newscrawl/state/where", state_where(crawler.settings))
+            stats = crawler.stats.get_stats()
         for line in summary_lines(stats, outcome):
             logger.info(line)
         self.exitcode = outcome.exit_code
@@ -99,6 +112,16 @@ def preflight(settings, spider: str, base_url: str | None) -> int:
         print(f"scrapy crawl {spider}: error: the state cannot be opened: {exc}", file=sys.stderr)
         return FAILED
     return 0
+
+
+def state_where(settings) -> str:
+    """Where the state lives, for the summary (no secret: a Redis URL is not repeated)."""
+    from newscrawl.state.store import DISABLED
+
+    value = str(settings.get("NEWSCRAWL_STATE") or "")
+    if value.strip().lower() in DISABLED:
+        return "off"
+    return "in Redis (REDIS_URL)" if settings.get("REDIS_URL") else value
 
 
 def _arguments_owner():

@@ -17,7 +17,8 @@ on the first run, not after a week of empty fields in the dataset:
   not fix; a failure that a retry recovered is not the site failing us).
 
 Checks on articles only run when the run emitted at least ``NEWSCRAWL_HEALTH_MIN_ITEMS`` of them (a run
-that finds nothing new is healthy). A failed check is logged with its figures and listed in the stat
+that finds nothing new is healthy); a run with too little to judge says so, never "passed". A failed
+check is logged with its figures and listed in the stat
 ``newscrawl/health/failed_checks``, which makes ``scrapy crawl`` exit 1 (``newscrawl.outcome``).
 
 Spidermon (1.27.0) runs on Scrapy 2.19 but with deprecation warnings, never changes the exit code (we
@@ -143,6 +144,20 @@ def health_checks(tally: RunTally, stats: dict, thresholds: Thresholds) -> list[
     return failed
 
 
+def checks_run(tally: RunTally, stats: dict, thresholds: Thresholds) -> list[str]:
+    """The checks :func:`health_checks` could judge: each needs ``min_items`` of what it counts."""
+    run = []
+    if tally.items >= thresholds.min_items:
+        run += ["coverage", "dates"]
+    if stats.get("newscrawl/pages/article", 0) >= thresholds.min_items:
+        run += ["drops", "layout"]
+    run.append("held back")  # counts, needs no minimum
+    responses = stats.get("response_received_count", 0)
+    if responses + failed_requests(stats)[1] >= thresholds.min_items:
+        run.append("http errors")
+    return run
+
+
 def failed_requests(stats: dict) -> tuple[int, int]:
     """Requests that failed for good: (5xx responses, download errors) that retrying did not fix.
 
@@ -196,12 +211,20 @@ class CrawlHealth:
             self.tally.add(item, self.thresholds.coverage)
 
     def spider_closed(self, **kwargs) -> None:
-        failed = health_checks(self.tally, self.stats.get_stats(), self.thresholds)
+        stats = self.stats.get_stats()
+        failed = health_checks(self.tally, stats, self.thresholds)
         for name in self.thresholds.coverage:
             self.stats.set_value(f"newscrawl/health/coverage/{name}",
                                  round(_share(self.tally.filled[name], self.tally.items), 4))
         self.stats.set_value("newscrawl/health/failed_checks", failed)
         for check in failed:
             logger.error("health check failed: %s", check)
-        if not failed:
-            logger.info("health checks passed (%d articles)", self.tally.items)
+        if failed:
+            return
+        judged = checks_run(self.tally, stats, self.thresholds)
+        if judged == ["held back"]:
+            logger.info("health checks: too little to judge (%d articles, %d article pages, %d responses; "
+                        "NEWSCRAWL_HEALTH_MIN_ITEMS=%d)", self.tally.items, stats.get("newscrawl/pages/article", 0),
+                        stats.get("response_received_count", 0), self.thresholds.min_items)
+        else:
+            logger.info("health checks passed (%d articles): %s", self.tally.items, ", ".join(judged))

@@ -38,6 +38,9 @@ from scrapy.utils.defer import ensure_awaitable
 from twisted.internet.defer import DeferredList
 from w3lib.url import file_uri_to_path
 
+from newscrawl.failures import describe
+from newscrawl.feeds.plan import is_local_uri
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,6 +50,7 @@ class Delivery:
     local_files: list[str]  # absolute paths of local feed files stored complete
     failed: list[str]  # URIs of files not stored complete (write error or store error)
     write_errors: int
+    local_items: dict[str, int] = field(default_factory=dict)  # items in each stored local file
 
 
 def delivery_of(crawler) -> Delivery | None:
@@ -94,8 +98,9 @@ def is_local(storage: Any) -> bool:
     return isinstance(storage, feedexport.FileFeedStorage)
 
 
-def cause_of(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
+def cause_of(exc: BaseException, uri: str | None = None) -> str:
+    """A readable cause (``newscrawl.failures``), else the exception's own message."""
+    return describe(exc, uri) or str(exc) or type(exc).__name__
 
 
 class FeedExporter(feedexport.FeedExporter):
@@ -110,9 +115,24 @@ class FeedExporter(feedexport.FeedExporter):
     # -- opening --------------------------------------------------------------------------------------
     def open_spider(self, spider) -> None:
         super().open_spider(spider)
+        self._warn_incremental()
         for slot in self.slots:
             if is_local(slot.storage) and slot.store_empty:
                 self._start(slot, self._files[slot])
+
+    def _warn_incremental(self) -> None:
+        """A file named on the command line (-o/-O) gets only what the state has not seen delivered."""
+        from newscrawl.state.store import DISABLED
+
+        settings = self.crawler.settings
+        if str(settings.get("NEWSCRAWL_STATE") or "").strip().lower() in DISABLED:
+            return
+        named = [uri for uri, options in self.feeds.items()
+                 if is_local_uri(uri) and not options.get("exclusive")]
+        if named:
+            logger.warning("feed: %s gets only new or changed articles: those delivered by earlier runs (state %s) "
+                           "are not written again; NEWSCRAWL_STATE=off (or a fresh NEWSCRAWL_STATE path) writes every "
+                           "article", ", ".join(named), settings.get("NEWSCRAWL_STATE"))
 
     def _start_new_batch(self, batch_id, uri, feed_options, spider, uri_template) -> feedexport.FeedSlot:
         slot = super()._start_new_batch(batch_id, uri, feed_options, spider, uri_template)
@@ -179,7 +199,7 @@ class FeedExporter(feedexport.FeedExporter):
         return True
 
     def _fail(self, slot: feedexport.FeedSlot, record: FeedFile, exc: Exception, *, opening: bool = False) -> None:
-        record.error = cause_of(exc)
+        record.error = cause_of(exc, slot.uri)
         self._write_errors += 1
         self.crawler.stats.inc_value("newscrawl/feeds/write_errors")
         unexpected = not isinstance(exc, OSError)  # a bug, not the disk: keep the traceback
@@ -207,8 +227,11 @@ class FeedExporter(feedexport.FeedExporter):
                     slot.finish_exporting()
                     await ensure_awaitable(slot.storage.store(self._get_file(slot)))
             except Exception as exc:
-                record.error = cause_of(exc)
-                logger.error("Error storing %s", message, exc_info=True, extra={"spider": spider})
+                record.error = cause_of(exc, slot.uri)
+                known = describe(exc, slot.uri) is not None
+                # A known failure is named once, below ("not stored (<cause>)"); its traceback is for DEBUG.
+                logger.log(logging.DEBUG if known else logging.ERROR, "Error storing %s", message, exc_info=True,
+                           extra={"spider": spider})
         account = self._accounts[slot.uri_template]
         if record.error is None:
             record.stored = True
@@ -218,6 +241,8 @@ class FeedExporter(feedexport.FeedExporter):
         else:
             record.stored = False
             account.missing.update(record.written)
+            causes = self.crawler.stats.get_value("newscrawl/feeds/failed_causes") or []
+            self.crawler.stats.set_value("newscrawl/feeds/failed_causes", [*causes, record.error])
             self._set_aside(slot, record)
             self.crawler.stats.inc_value(f"feedexport/failed_count/{storage_name}")
         await self.crawler.signals.send_catch_log_async(signals.feed_slot_closed, slot=slot)
@@ -258,6 +283,7 @@ class FeedExporter(feedexport.FeedExporter):
         delivery = Delivery(
             durable=durable_keys(self._keys, self._accounts),
             local_files=[local_path(slot.uri) for slot, _ in stored_local],
+            local_items={local_path(slot.uri): record.items for slot, record in stored_local},
             failed=[slot.uri for slot, _ in failed],
             write_errors=self._write_errors,
         )
@@ -283,3 +309,33 @@ class FeedExporter(feedexport.FeedExporter):
         else:
             logger.error("feed %s failed: %d file(s) with %d items not stored (%s); no complete local copy was "
                          "stored", what, len(failed), items, names)
+
+
+def remove_empty_local_files(crawler) -> list[str]:
+    """After a failed run: remove the local feed files it stored with no item in them, so that no empty file
+    looks like a run's result. Counted in ``newscrawl/feeds/removed_empty``; ``newscrawl/feeds/local``
+    keeps the others. A successful run's files are never touched (an empty file says "nothing new")."""
+    delivery = delivery_of(crawler)
+    if delivery is None:
+        return []
+    removed = []
+    for path, items in delivery.local_items.items():
+        file = Path(path)
+        if items or not file.is_file():
+            continue
+        try:
+            file.unlink()
+        except OSError as exc:
+            logger.warning("feed: the empty feed file %s could not be removed: %s", path, cause_of(exc))
+            continue
+        removed.append(path)
+    if removed:
+        stats = crawler.stats
+        stats.set_value("newscrawl/feeds/removed_empty", len(removed))
+        kept = [path for path in stats.get_value("newscrawl/feeds/local") or [] if path not in removed]
+        if kept:
+            stats.set_value("newscrawl/feeds/local", kept)
+        else:
+            stats.set_value("newscrawl/feeds/local", [])
+        logger.info("feed: the run failed with nothing written; removed the empty file(s) %s", ", ".join(removed))
+    return removed

@@ -20,7 +20,8 @@
   (``s3://KEY:SECRET@bucket/...``) is refused for the same reason. botocore's DEBUG messages print each
   signed request, session token included, so its loggers are held at INFO even with ``LOG_LEVEL=DEBUG``.
 
-Add-ons run after ``-s``, ``-o`` and ``-O`` are applied; the FEEDS setting is written back at the
+Feeds are planned for ``scrapy crawl`` only: a debug command (``shell``, ``parse``, ``check``...) writes
+none. Add-ons run after ``-s``, ``-o`` and ``-O`` are applied; the FEEDS setting is written back at the
 priority it had, so a ``-O`` feed keeps the remote feed beside it. (Scrapy 2.19 merges ``-o``/``-O`` with
 the project's FEEDS rather than replacing them, which is why settings.py leaves FEEDS empty and the local
 copy is added here, only when no local file is named.)
@@ -124,6 +125,11 @@ def quiet_credential_loggers() -> None:
 
 
 class FeedsAddon:
+    """Plans the feeds of ``scrapy crawl`` only (the crawl command sets ``NEWSCRAWL_COMMAND``): ``shell``,
+    ``parse``, ``fetch``, ``view`` and ``check`` write no feed file."""
+
     def update_settings(self, settings) -> None:
-        settings.set("FEEDS", planned_feeds(settings), priority=settings.getpriority("FEEDS") or "project")
         quiet_credential_loggers()
+        if settings.get("NEWSCRAWL_COMMAND") != "crawl":
+            return
+        settings.set("FEEDS", planned_feeds(settings), priority=settings.getpriority("FEEDS") or "project")
