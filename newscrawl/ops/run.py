@@ -78,7 +78,7 @@ class Scrubber:
                 secrets.append(value)  # a webhook's URL is its secret
             try:
                 parts = urlsplit(value)
-                secrets += [parts.password or "", parts.username or ""] if parts.password else []
+                secrets.append(parts.password or "")  # not the user name: "default" is a word too
             except ValueError:
                 pass
         return cls(secrets)
