@@ -742,28 +742,26 @@ def _first_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _author_name(value: object, depth: int = 0) -> str | None:
-    if depth > 3:
-        return None
-    if isinstance(value, list):
-        names = [_author_name(v, depth + 1) for v in value[:20]]
-        names = [n for n in names if n]
-        return "، ".join(names) if names else None
-    if isinstance(value, dict):
-        value = value.get("name")
-    return clean(value)
+def _author_name(value: object) -> str | None:
+    """A JSON-LD ``author`` as one byline: the names joined with ``، `` (URLs are not names)."""
+    names = _jsonld_names(value)
+    return "، ".join(names) if names else None
 
 
-def _author_names(value: object, depth: int = 0) -> list[str]:
-    """Each author's name of a JSON-LD ``author`` (a string, an object, or a list of either)."""
+def _author_names(value: object) -> list[str]:
+    """Each author's name of a JSON-LD ``author`` (a string, an object, or a list of either), label removed."""
+    return [BYLINE_LABEL.sub("", name) or name for name in _jsonld_names(value)]
+
+
+def _jsonld_names(value: object, depth: int = 0) -> list[str]:
     if depth > 3:
         return []
     if isinstance(value, list):
-        return [name for entry in value[:20] for name in _author_names(entry, depth + 1)]
+        return [name for entry in value[:20] for name in _jsonld_names(entry, depth + 1)]
     if isinstance(value, dict):
         value = value.get("name")
     name = clean(value)
-    return [BYLINE_LABEL.sub("", name) or name] if name and _not_url(name) else []
+    return [name] if name and _not_url(name) else []
 
 
 def _not_url(value: str | None) -> str | None:
