@@ -195,3 +195,16 @@ def test_merge_related():
         {"title": "أ"},
         {"title": "ب", "url": "u"},
     ]
+
+
+def test_description_and_authors_cleaned(crawler):
+    names = [" سارة علي\u200f", "", "سارة علي", "أحمد سمير "]
+    item = make_article(description=" ملخص\u00a0الخبر \u200f\n", authors=names)
+    item = CleanTextPipeline.from_crawler(crawler).process_item(item)
+    assert item.description == "ملخص الخبر"
+    assert item.authors == ["سارة علي", "أحمد سمير"]
+
+
+def test_description_of_marks_only_becomes_none(crawler):
+    item = CleanTextPipeline.from_crawler(crawler).process_item(make_article(description="\u200f \u00a0"))
+    assert item.description is None
