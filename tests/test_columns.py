@@ -55,6 +55,8 @@ def jsonld(**fields) -> str:
         pytest.param("البوابة نيوز تكتب: بيان", None, id="desk-name"),
         pytest.param("عمرو فاروق يكتب:", None, id="nothing-after-the-colon"),
         pytest.param("في 2023 يكتب: الحساب", None, id="digits"),
+        pytest.param("مصر تكتب: تاريخا جديدا", None, id="one-word-is-no-writer"),
+        pytest.param("د. الباز يكتب: الحرب", None, id="title-and-one-word"),
         pytest.param("", None, id="empty"),
     ],
 )

@@ -6,6 +6,7 @@ Pure: no Scrapy import. The rules a reader must not break:
   (also ``يكتب :``, ``يكتب|``, ``يكتب -``). A headline with a colon and no verb (``الكرملين: …``) names no
   writer, nor does the verb inside a sentence (``محمد صلاح يكتب التاريخ``).
 - The name is kept as printed, titles included (``د. محمد الباز``, ``الدكتور …``): a byline prints it so.
+  It has two words or more besides the title (``مصر تكتب: تاريخا جديدا`` names no writer).
 - A byline is split on ``،`` ``,`` ``؛`` ``;`` ``/``, on a free-standing ``و`` and on a ``و`` glued to a name
   when both sides hold two words or more (``أحمد سمير ونهى محمود``); a first name that starts with و
   (``وليد``, ``وائل``) is never cut off (``WAW_NAMES``).
@@ -85,6 +86,8 @@ def writer_from_headline(headline: str | None) -> str | None:
     name = " ".join(match.group("name").split())
     words = [match_key(word) for word in name.split()]
     if any(word in NOT_NAME_WORDS for word in words) or is_desk_name(name):
+        return None
+    if len(re.sub(rf"^{_TITLE}", "", name).split()) < 2:  # ``مصر تكتب: …`` is a figure of speech, not a writer
         return None
     return name
 
