@@ -247,3 +247,25 @@ def _exposition(registry) -> str:
     from prometheus_client import generate_latest
 
     return generate_latest(registry).decode()
+
+
+def test_a_check_with_too_little_to_judge_has_no_series():
+    """Two articles, three article pages, four responses: under NEWSCRAWL_HEALTH_MIN_ITEMS (5) for every
+    check but the held-back count, which needs no minimum."""
+    stats = {"item_scraped_count": 2, "newscrawl/pages/article": 3, "response_received_count": 4}
+    found = samples(_exposition(build_registry(facts(stats=stats))))
+    judged = {dict(labels)["check"] for name, labels in found if name == "newscrawl_health_check_failed"}
+    assert judged == {"held_back"}
+    stats = {"item_scraped_count": 6, "newscrawl/pages/article": 6, "response_received_count": 9}
+    found = samples(_exposition(build_registry(facts(stats=stats, coverage_fields=["title"]))))
+    judged = {dict(labels)["check"] for name, labels in found if name == "newscrawl_health_check_failed"}
+    assert judged == {
+        "coverage_title",
+        "future_dates",
+        "midnight_dates",
+        "jan1_dates",
+        "drops",
+        "fallback_body",
+        "held_back",
+        "http_errors",
+    }

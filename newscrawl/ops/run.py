@@ -40,6 +40,7 @@ class RunFacts:
     arguments: dict[str, str]
     health_enabled: bool
     coverage_fields: list[str]
+    health_min_items: int = 5
     feeds: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -138,6 +139,7 @@ def run_facts(crawler, outcome: Outcome | None, spider_args: dict, *, now: datet
         arguments={str(k): str(v) for k, v in (spider_args or {}).items()},
         health_enabled=settings.getbool("NEWSCRAWL_HEALTH_ENABLED", True),
         coverage_fields=sorted(settings.getdict("NEWSCRAWL_HEALTH_COVERAGE") or {}),
+        health_min_items=settings.getint("NEWSCRAWL_HEALTH_MIN_ITEMS", 5),
         feeds=feed_facts(crawler, stats),
     )
 
@@ -292,7 +294,25 @@ def parse_check(message: str) -> dict[str, Any]:
 
 
 def known_checks(facts: RunFacts) -> list[str]:
-    """Every check the health extension runs, by id (empty when it is switched off)."""
+    """The checks the health extension could judge in this run, by id (empty when it is switched off).
+
+    As in ``newscrawl.extensions.health``: article checks need ``NEWSCRAWL_HEALTH_MIN_ITEMS`` articles,
+    page checks as many article pages, the HTTP check as many responses; a check with too little to go on
+    is neither passed nor failed, so it is left out.
+    """
     if not facts.health_enabled:
         return []
-    return [f"coverage_{name}" for name in facts.coverage_fields] + CHECK_IDS
+    from newscrawl.extensions.health import failed_requests
+
+    stats, minimum = facts.stats, facts.health_min_items
+    articles = max(stats.get("item_scraped_count", 0) - stats.get("newscrawl/state/deleted", 0), 0)
+    checks: list[str] = []
+    if articles >= minimum:
+        checks += [f"coverage_{name}" for name in facts.coverage_fields]
+        checks += ["future_dates", "midnight_dates", "jan1_dates"]
+    if stats.get("newscrawl/pages/article", 0) >= minimum:
+        checks += ["drops", "fallback_body"]
+    checks.append("held_back")
+    if stats.get("response_received_count", 0) + failed_requests(stats)[1] >= minimum:
+        checks.append("http_errors")
+    return checks
