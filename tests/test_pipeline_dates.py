@@ -235,6 +235,15 @@ def test_hijri_mismatch_counted(pipeline, crawler):
     assert stat(crawler, "published/hijri_mismatch") == 1
 
 
+def test_weekday_mismatch_counted_and_date_kept(pipeline, crawler):
+    # 22 November 2023 was a Wednesday (الأربعاء); the text names Thursday.
+    item = article(published=[("time_text", "الخميس 22/نوفمبر/2023 - 01:47 م")])
+    pipeline.process_item(item)
+    assert item.published_at == "2023-11-22T13:47:00+02:00"
+    assert stat(crawler, "published/weekday_mismatch") == 1
+    assert stat(crawler, "published/hijri_mismatch") is None
+
+
 def test_pipeline_built_without_a_crawler():
     pipeline = DatesPipeline(stats=None, tz="Africa/Cairo")
     item = article(published=[("rss", "Wed, 22 Nov 2023 13:47:00 +0200")])

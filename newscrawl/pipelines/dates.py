@@ -21,7 +21,7 @@ Stats, per kind (``published``/``modified``), all under ``newscrawl/dates/<kind>
 ``source/<source>`` and ``form/<form>`` for each value set; ``missing`` (no candidates), ``unparsed``
 (none parsed), ``rejected/future`` and ``rejected/floor`` (every parse out of bounds; the reason of the
 best one), ``skipped/future`` and ``skipped/floor`` (candidates passed over for a later one),
-``hijri_mismatch``, ``rejected/before_published`` (modified only) and ``error`` (a bug, logged).
+``hijri_mismatch`` and ``weekday_mismatch`` (the date is kept), ``rejected/before_published`` (modified only) and ``error`` (a bug, logged).
 """
 
 from __future__ import annotations
@@ -206,7 +206,10 @@ class DatesPipeline:
         adapter[raw_field] = raw
         self._inc(f"{kind}/source/{source}")
         self._inc(f"{kind}/form/{detail.form}")
-        if any(w.startswith("hijri_mismatch") for w in detail.warnings):
-            self._inc(f"{kind}/hijri_mismatch")
+        # The date is kept: a Hijri date or a weekday beside it that disagrees is counted and logged.
+        mismatches = {w.split(":", 1)[0] for w in detail.warnings} & {"hijri_mismatch", "weekday_mismatch"}
+        for mismatch in sorted(mismatches):
+            self._inc(f"{kind}/{mismatch}")
+        if mismatches:
             logger.warning("%s date on %s: %s", kind, url, "; ".join(detail.warnings))
         return detail.value
