@@ -104,6 +104,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.clean.CleanTextPipeline": 100,
     "newscrawl.pipelines.related.RelatedPipeline": 200,
     "newscrawl.pipelines.dates.DatesPipeline": 300,
+    "newscrawl.backfill.window.WindowPipeline": 400,  # -a since/until: articles outside the window not emitted
     "newscrawl.pipelines.validate.ValidatePipeline": 900,
     "newscrawl.state.pipeline.StatePipeline": 950,
 }
@@ -128,6 +129,9 @@ NEWSCRAWL_MAX_LINKS_PER_PAGE = env_int("NEWSCRAWL_MAX_LINKS_PER_PAGE", 300)  # a
 NEWSCRAWL_MAX_RELATED = env_int("NEWSCRAWL_MAX_RELATED", 50)  # related entries kept per article
 NEWSCRAWL_MAX_SITEMAPS = env_int("NEWSCRAWL_MAX_SITEMAPS", 20)  # sitemap files read per run (newest first)
 
+# -- history (newscrawl.backfill) ------------------------------------------------------------------------
+NEWSCRAWL_PROGRESS_INTERVAL = env_float("NEWSCRAWL_PROGRESS_INTERVAL", 30.0)  # seconds between progress lines
+
 # -- crawl health (newscrawl.extensions.health): a failed check makes the run exit 1 ------------------------
 NEWSCRAWL_HEALTH_ENABLED = env_bool("NEWSCRAWL_HEALTH_ENABLED", True)
 NEWSCRAWL_HEALTH_MIN_ITEMS = env_int("NEWSCRAWL_HEALTH_MIN_ITEMS", 5)  # fewer articles: item checks skipped
@@ -144,6 +148,7 @@ EXTENSIONS = {
     "newscrawl.extensions.health.CrawlHealth": 500,
     "newscrawl.state.extension.StateExtension": 510,
     "newscrawl.extensions.jobdir.JobdirGuard": 520,  # with JOBDIR: never resume a job that a killed run left
+    "newscrawl.backfill.progress.ProgressExtension": 530,  # progress line (or bar on a terminal) of long crawls
 }
 
 # -- feeds ---------------------------------------------------------------------------------------------
