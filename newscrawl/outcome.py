@@ -117,7 +117,8 @@ def nothing_reached_reason(stats: dict) -> str:
 
 
 def nothing_new(stats: dict) -> int:
-    """Articles found that earlier runs had delivered, when the run emitted nothing (else 0)."""
+    """Article links found that lead to articles earlier runs delivered (a link seen in a feed and a listing
+    counts twice), when the run emitted nothing (else 0)."""
     if stats.get("item_scraped_count", 0):
         return 0
     return (stats.get("newscrawl/revisit/skipped", 0) + stats.get("newscrawl/state/skipped", 0)
@@ -200,9 +201,9 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
                      + (": " + ", ".join(unreached[:5]) if unreached else "")
                      + "; the next run pages past it")
     if delivered := nothing_new(stats):
-        lines.append(f"run summary: nothing new: the {delivered} article(s) found were delivered by earlier runs"
-                     f" (state {stats.get('newscrawl/state/where') or 'on'}); to crawl everything again, run with"
-                     " NEWSCRAWL_STATE=off or a fresh NEWSCRAWL_STATE path")
+        lines.append(f"run summary: nothing new: the {delivered} article link(s) found lead to articles earlier runs"
+                     f" delivered (state {stats.get('newscrawl/state/where') or 'on'}); to crawl everything again, run"
+                     " with NEWSCRAWL_STATE=off or a fresh NEWSCRAWL_STATE path")
     if "newscrawl/state/committed" in stats:
         waiting = stats.get("newscrawl/state/not_committed", 0)
         lines.append(f"run summary: state committed {stats['newscrawl/state/committed']}"
