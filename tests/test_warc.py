@@ -208,3 +208,26 @@ def test_responses_cut_short_are_never_archived_as_complete(tmp_path):
     rebuilt = {json.loads(line)["article_id"]: json.loads(line) for line in output.read_text().splitlines()}
     crawled = {item["article_id"]: item for item in crawl.result.items}
     assert rebuilt["4912010"]["body"] == crawled["4912010"]["body"]
+
+
+def test_a_file_is_open_under_another_name_until_closed(tmp_path):
+    from newscrawl.warc.files import WarcFiles
+
+    files = WarcFiles(tmp_path, "albawabh", "20261205T100000Z", 10**9, lambda: {"spider": "albawabh"})
+    files.write(b"")  # any bytes: the file is opened with its warcinfo record
+    assert [path.name for path in tmp_path.iterdir()] == ["albawabh-20261205T100000Z-00000.warc.gz.open"]
+    closed = files.close()
+    assert [path.name for path in tmp_path.iterdir()] == ["albawabh-20261205T100000Z-00000.warc.gz"] == [closed.name]
+    assert read_records(closed)[0]["type"] == "warcinfo"
+    assert files.close() is None
+
+
+def test_a_taken_name_is_not_overwritten(tmp_path):
+    from newscrawl.warc.files import WarcFiles
+
+    taken = tmp_path / "albawabh-20261205T100000Z-00000.warc.gz"
+    taken.write_bytes(b"another worker's file")
+    files = WarcFiles(tmp_path, "albawabh", "20261205T100000Z", 10**9, lambda: {})
+    files.write(b"")
+    assert files.close().name == "albawabh-20261205T100000Z-00001.warc.gz"
+    assert taken.read_bytes() == b"another worker's file"
