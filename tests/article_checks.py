@@ -10,8 +10,8 @@ import re
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\ufeff]")
 
 # Fields compared for equality, as expected.json spells them.
-EXACT_FIELDS = ("url", "article_id", "title", "section", "author", "published_at", "modified_at", "images",
-                "tags", "keywords", "related")
+EXACT_FIELDS = ("url", "article_id", "title", "description", "section", "author", "authors", "published_at",
+                "modified_at", "images", "tags", "keywords", "related")
 
 
 def norm(text: str) -> str:

@@ -272,7 +272,8 @@ def scrapy_response(url: str, body: bytes, content_type: bytes | None) -> Respon
 
 STR, OPTIONAL_STR, STR_LIST = "str", "str or None", "list of str"
 EXPORTED_TYPES = {
-    "url": STR, "article_id": STR, "title": STR, "section": OPTIONAL_STR, "author": OPTIONAL_STR,
+    "url": STR, "article_id": STR, "title": STR, "description": OPTIONAL_STR, "section": OPTIONAL_STR,
+    "author": OPTIONAL_STR, "authors": STR_LIST,
     "published_raw": OPTIONAL_STR, "modified_raw": OPTIONAL_STR, "published_at": OPTIONAL_STR,
     "modified_at": OPTIONAL_STR, "body": STR, "images": STR_LIST, "tags": STR_LIST, "keywords": STR_LIST,
     "related": "list of {title, url?}", "source": STR, "language": STR, "crawled_at": OPTIONAL_STR,

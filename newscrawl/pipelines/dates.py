@@ -21,7 +21,8 @@ Stats, per kind (``published``/``modified``), all under ``newscrawl/dates/<kind>
 ``source/<source>`` and ``form/<form>`` for each value set; ``missing`` (no candidates), ``unparsed``
 (none parsed), ``rejected/future`` and ``rejected/floor`` (every parse out of bounds; the reason of the
 best one), ``skipped/future`` and ``skipped/floor`` (candidates passed over for a later one),
-``hijri_mismatch`` and ``weekday_mismatch`` (the date is kept), ``rejected/before_published`` (modified only) and ``error`` (a bug, logged).
+``hijri_mismatch`` and ``weekday_mismatch`` (the date is kept), ``rejected/before_published``
+(modified only) and ``error`` (a bug, logged).
 """
 
 from __future__ import annotations
