@@ -2,7 +2,7 @@
 #   docker build -t newscrawl:latest .
 #   docker run --rm -v newscrawl-data:/data --env-file /etc/newscrawl.env newscrawl:latest
 # State and feeds live in the /data volume; credentials come from the environment at run time, never
-# from the image. See README.md, "Deployment".
+# from the image. See docs/deployment.md.
 FROM python:3.11-slim-bookworm
 
 LABEL org.opencontainers.image.title="newscrawl" \
