@@ -123,7 +123,7 @@ ALL = [command for path in DOC_FILES for command in commands(path)]
 
 
 def test_the_docs_have_commands_and_the_first_screen_has_the_two():
-    readme = [command.text for command in ALL if command.path.name == "README.md"]
+    readme = [command.text for command in ALL if command.path == ROOT / "README.md"]
     assert readme[:2] == ["./scripts/crawl.sh", "./scripts/serve-site.sh"]
     assert "./scripts/test.sh" in readme[:5]
     assert len(ALL) > 20
@@ -271,3 +271,22 @@ def test_command_runs(command, services, checkouts):
         assert all(re.fullmatch(r"newscrawl/albawabh/[^/]+\.jsonl\.gz", key) for key in keys), keys
         emitted = re.search(r"articles emitted (\d+)", proc.stderr)
         assert emitted and (keys or emitted.group(1) == "0"), "a run that emitted articles uploaded nothing"
+
+
+def links(path: Path) -> list[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [target for target in re.findall(r"\]\(([^)\s]+)\)", text) if "://" not in target]
+
+
+LINKS = [(path, target) for path in DOC_FILES for target in links(path)]
+
+
+@pytest.mark.parametrize(("path", "target"), LINKS, ids=[f"{p.relative_to(ROOT)}->{t}" for p, t in LINKS])
+def test_relative_links_lead_somewhere(path, target):
+    assert (path.parent / target.split("#")[0]).exists(), f"{path.relative_to(ROOT)} links {target}"
+
+
+def test_every_docs_page_is_linked_from_the_index():
+    index = (ROOT / "docs" / "README.md").read_text(encoding="utf-8")
+    pages = {path.name for path in (ROOT / "docs").glob("*.md")} - {"README.md"}
+    assert pages and not [name for name in pages if f"({name})" not in index]
