@@ -80,16 +80,6 @@ def describe(exc: BaseException, url: str | None = None) -> str | None:
     for link, name, module in zip(links, names, modules, strict=True):
         if module.startswith("OpenSSL") or name.startswith("SSL") or "certificate" in str(link).lower():
             return f"TLS handshake with{at or ' the server'} failed ({_tls_reason(link)})"
-    if any(name in DNS for name in names):
-        if not host:
-            host = str(exc).rstrip(".").rpartition(": ")[2]
-        return f"DNS lookup failed for {host}" if host else "DNS lookup failed"
-    if any(name in REFUSED for name in names):
-        return f"connection refused by{at or ' the server'}"
-    if any(name in TIMEOUT for name in names):
-        seconds = next((m.group(1) for link in links if (m := SECONDS.search(str(link)))), None)
-        within = f" within {float(seconds):g} s (NEWSCRAWL_DOWNLOAD_TIMEOUT)" if seconds else ""
-        return f"no answer from{at or ' the server'}{within}"
     if "NoCredentialsError" in names or "PartialCredentialsError" in names:
         return ("S3 credentials not found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, "
                 "or a role)")
@@ -107,6 +97,18 @@ def describe(exc: BaseException, url: str | None = None) -> str | None:
                 return f"S3 refused the request ({code}: {error.get('Message') or 'no message'})"
         if name in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
             return f"the S3 endpoint did not answer ({link})"
+    if url and urlsplit(url).scheme in ("s3", "gs"):  # the bucket is not the host the connection went to
+        host, at = "", " the storage endpoint"
+    if any(name in DNS for name in names):
+        if not host:
+            host = str(exc).rstrip(".").rpartition(": ")[2]
+        return f"DNS lookup failed for {host}" if host else "DNS lookup failed"
+    if any(name in REFUSED for name in names):
+        return f"connection refused by{at or ' the server'}"
+    if any(name in TIMEOUT for name in names):
+        seconds = next((m.group(1) for link in links if (m := SECONDS.search(str(link)))), None)
+        within = f" within {float(seconds):g} s (NEWSCRAWL_DOWNLOAD_TIMEOUT)" if seconds else ""
+        return f"no answer from{at or ' the server'}{within}"
     for link, name in zip(links, names, strict=True):
         if name in ("DownloadFailedError", "ResponseFailed", "ResponseNeverReceived", "ResponseDataLossError",
                     "ConnectionLost", "ConnectionDone"):

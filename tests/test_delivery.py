@@ -120,7 +120,7 @@ def test_a_healthy_local_file_is_durable_whole(tmp_path, disk):
     exporter, crawler = run_exporter(tmp_path, {uri: dict(LOCAL_FEED_OPTIONS)}, {"": FAULTY_FILE}, items(7))
     path = tmp_path / "albawabh.jsonl"
     assert exporter.delivery == Delivery(durable=frozenset(keys(1, 7)), local_files=[str(path)], failed=[],
-                                         write_errors=0)
+                                         write_errors=0, local_items={str(path): 7})
     assert exporter.delivery.durable == stored_local_ids(exporter.delivery)
     assert crawler.stats.get_value("newscrawl/feeds/local") == [str(path)]
 

@@ -192,8 +192,8 @@ def denying_s3():
 @pytest.mark.crawl
 def test_s3_access_denied(site, tmp_path, denying_s3):
     proc = crawl(tmp_path, "-a", f"base_url={site.base_url}", *S3_ARGS, AWS_ENDPOINT_URL=denying_s3,
-                 AWS_ACCESS_KEY_ID="AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY="example-secret", AWS_DEFAULT_REGION="us-east-1",
-                 AWS_MAX_ATTEMPTS="1", NEWSCRAWL_FEED_URI="s3://news/feeds/%(name)s/%(time)s.jsonl")
+                 AWS_ACCESS_KEY_ID="AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY="example-secret",
+                 AWS_DEFAULT_REGION="us-east-1", AWS_MAX_ATTEMPTS="1", NEWSCRAWL_FEED_URI="s3://news/feeds/%(name)s/%(time)s.jsonl")
     assert proc.returncode == 1
     assert last_line(proc).endswith(
         "run failed: 1 feed file(s) failed to store (access denied to s3://news (AccessDenied: Access Denied))")
@@ -252,7 +252,8 @@ def chained(outer: BaseException, inner: BaseException) -> BaseException:
     pytest.param(TimeoutError("Getting http://h/ took longer than 2.5 seconds."), "http://h/",
                  "no answer from h within 2.5 s (NEWSCRAWL_DOWNLOAD_TIMEOUT)", id="timeout"),
     pytest.param(NoCredentialsError("Unable to locate credentials"), "s3://b/k",
-                 "S3 credentials not found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or a role)",
+                 "S3 credentials not found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, "
+                 "or a role)",
                  id="no-credentials"),
     pytest.param(ClientError("NoSuchBucket", "The specified bucket does not exist", BucketName="news"), None,
                  "S3 bucket news does not exist", id="no-bucket"),
