@@ -265,3 +265,16 @@ def chained(outer: BaseException, inner: BaseException) -> BaseException:
 ])
 def test_describe(exc, url, cause):
     assert describe(exc, url) == cause
+
+
+def test_a_download_error_line_names_its_cause():
+    from scrapy import Request
+    from scrapy.exceptions import CannotResolveHostError
+    from twisted.python.failure import Failure
+
+    from newscrawl.logformatter import NewscrawlLogFormatter
+
+    failure = Failure(CannotResolveHostError("DNS lookup failed: no results for hostname lookup: x.invalid."))
+    line = NewscrawlLogFormatter().download_error(failure, Request("http://x.invalid/4909940"), None)
+    expected = "Error downloading <GET http://x.invalid/4909940>: DNS lookup failed for x.invalid"
+    assert line["msg"] % line["args"] == expected
