@@ -314,3 +314,14 @@ def test_no_path_of_one_machine_in_the_docs():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(?<![\w.])/(work|home|Users|root)/", text), path
     assert os.sep == "/"
+
+
+def test_every_docker_run_of_the_crawler_keeps_data_on_a_named_volume():
+    """``docker run --rm`` without a named volume would put the state and feeds on an anonymous volume
+    (the image's ``VOLUME /data``) that ``--rm`` deletes with the container."""
+    texts = [*docker_commands(), *(ROOT / "deploy" / "crontab").read_text().splitlines()]
+    texts += [line.lstrip("# ") for line in (ROOT / "Dockerfile").read_text().splitlines()]
+    runs = [text for text in texts if re.search(r"docker run .*newscrawl:", text)]
+    assert runs
+    for run in runs:
+        assert re.search(r"-v [\w-]+:/data\b", run), run

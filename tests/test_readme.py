@@ -290,3 +290,11 @@ def test_every_docs_page_is_linked_from_the_index():
     index = (ROOT / "docs" / "README.md").read_text(encoding="utf-8")
     pages = {path.name for path in (ROOT / "docs").glob("*.md")} - {"README.md"}
     assert pages and not [name for name in pages if f"({name})" not in index]
+
+
+def test_readme_is_short_and_opens_with_the_two_commands():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    first_screen = "\n".join(lines[:40])
+    assert len(lines) <= 200
+    assert "./scripts/crawl.sh" in first_screen and "./scripts/test.sh" in first_screen
+    assert "base_url=http://127.0.0.1:8000" in first_screen
