@@ -3,20 +3,24 @@
 Pure functions over the crawl's stats. A run fails (exit 1) when
 
 - a feed failed to store (``feedexport/failed_count/...``): the items are not where they should be (the
-  local copy still holds them, and their state was not committed, so the next run emits them again);
+  local copy still holds them, and their state was not committed, so the next run emits them again); the
+  reason names the cause (``newscrawl/feeds/failed_causes``: credentials, bucket, access...);
 - no feed was stored at all (feed exports disabled by a configuration error);
 - the state could not be committed (``newscrawl/state/commit_failed``);
-- no page of the site answered (it is down or blocks us), or listings answered but not one of them held
-  an article link: the site's layout changed under us;
+- no listing or article page was reached (:func:`nothing_reached_reason` says which: the site did not
+  answer, with the cause, e.g. "DNS lookup failed for nonexistent.invalid"; every listing asked for
+  answered 404, a section that does not exist; or pages answered only errors), or listings answered but
+  not one of them held an article link: the site's layout changed under us;
 - the crawl stopped on a signal (SIGTERM, Ctrl-C) before it finished: whatever it wrote is consistent
   and committed, but the run is not complete;
 - a pipeline raised on an article (``newscrawl/pipeline_errors``): that article is lost for this run;
 - a health check failed (``newscrawl/health/failed_checks``, set by the health extension).
 
-A run that finds nothing new is a success. A run that could not reach a listing, feed or sitemap (a 5xx
-that retries did not fix), or stopped at ``NEWSCRAWL_MAX_REQUESTS``, is a success but not *clean*
-(:func:`incomplete_reasons`): it confirms nothing, so the next run pages past what it missed. Another run
-holding the state ends the run before it starts, with exit code 3 (``LOCKED``).
+A run that finds nothing new is a success, and its summary says why and names ``NEWSCRAWL_STATE=off``.
+A run that could not reach a listing, feed or sitemap (a 5xx that retries did not fix), or stopped at
+``NEWSCRAWL_MAX_REQUESTS``, is a success but not *clean* (:func:`incomplete_reasons`): it confirms
+nothing, so the next run pages past what it missed. Another run holding the state ends the run before it
+starts, with exit code 3 (``LOCKED``).
 """
 
 from __future__ import annotations
