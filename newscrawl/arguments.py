@@ -6,6 +6,7 @@ checks the arguments before the crawl starts and prints that one line instead of
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -18,9 +19,17 @@ UNLIMITED_PAGES = 10**9
 
 
 class SpiderArgumentError(ValueError):
-    def __init__(self, name: str, value: object, expected: str):
-        super().__init__(f"invalid spider argument {name}={value!r}: {expected}")
+    def __init__(self, name: str, value: object, expected: str, *, message: str | None = None):
+        super().__init__(message or f"invalid spider argument {name}={value!r}: {expected}")
         self.name = name
+
+
+def unknown_argument(name: str, known: tuple[str, ...]) -> SpiderArgumentError:
+    """The error for an argument this spider does not take, suggesting the closest known name."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return SpiderArgumentError(name, None, "", message=f"unknown spider argument {name!r}{hint}; known: "
+                               + ", ".join(known))
 
 
 @dataclass(frozen=True)
@@ -39,13 +48,19 @@ class SpiderArguments:
     #: and ``/sitemaps.xml``) and the listings (sections, pagination, read-also links). Default: all three.
     discover: frozenset[str] = frozenset({"feeds", "sitemaps", "listings"})
 
+    #: Every argument the spider takes: the one list to extend when an argument is added. Keys that start
+    #: with ``_`` are left to the caller (scrapyd passes ``_job``, ``_version``) and never refused.
     NAMES = ("base_url", "sections", "max_pages", "since", "render", "discover")
     RENDER_KINDS = frozenset({"listings", "articles"})
     SOURCES = frozenset({"feeds", "sitemaps", "listings"})
 
     @classmethod
     def parse(cls, kwargs: dict) -> SpiderArguments:
-        """Take this spider's arguments out of ``kwargs`` (popped) and check them."""
+        """Take this spider's arguments out of ``kwargs`` (popped) and check them; a name that is not in
+        :attr:`NAMES` (nor ``_``-prefixed) is refused, naming the closest known one."""
+        for name in kwargs:
+            if name not in cls.NAMES and not str(name).startswith("_"):
+                raise unknown_argument(str(name), cls.NAMES)
         values = {}
         if (raw := kwargs.pop("base_url", None)) is not None:
             try:

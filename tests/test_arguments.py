@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from datetime import datetime
@@ -18,9 +19,9 @@ def test_defaults():
 
 def test_values_are_read_and_removed_from_kwargs():
     kwargs = {"base_url": "http://127.0.0.1:8000/", "sections": "72, 1,72", "max_pages": "3",
-              "since": "2023-11-22", "other": "kept"}
+              "since": "2023-11-22", "_job": "kept"}
     args = SpiderArguments.parse(kwargs)
-    assert kwargs == {"other": "kept"}
+    assert kwargs == {"_job": "kept"}
     assert args.base_url == "http://127.0.0.1:8000"
     assert args.sections == ("72", "1")
     assert args.max_pages == 3
@@ -45,3 +46,47 @@ def test_scrapy_crawl_refuses_a_bad_argument_in_one_line():
     lines = proc.stderr.strip().splitlines()
     assert lines == ["scrapy crawl albawabh: error: invalid spider argument max_pages='zero': "
                      "expected a whole number of pages, 1 or more"]
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [("section", "sections"), ("maxpages", "max_pages"), ("base-url", "base_url"), ("bogus", None),
+     ("until", None)],
+)
+def test_an_unknown_argument_is_refused_by_name(name, suggestion):
+    with pytest.raises(SpiderArgumentError) as error:
+        SpiderArguments.parse({name: "1"})
+    message = str(error.value)
+    assert message.startswith(f"unknown spider argument {name!r}")
+    assert ("did you mean" in message) == (suggestion is not None)
+    if suggestion:
+        assert f"(did you mean {suggestion!r}?)" in message
+    assert message.endswith("known: base_url, sections, max_pages, since, render, discover")
+
+
+def test_underscore_keys_are_left_to_the_caller():
+    """scrapyd passes ``_job`` (and ``_version``) as spider arguments to every spider."""
+    kwargs = {"_job": "6487ec79", "_version": "r1"}
+    SpiderArguments.parse(kwargs)
+    assert kwargs == {"_job": "6487ec79", "_version": "r1"}
+
+
+@pytest.mark.crawl
+@pytest.mark.parametrize(
+    ("argument", "line"),
+    [
+        ("section=72", "scrapy crawl albawabh: error: unknown spider argument 'section' (did you mean 'sections'?); "
+                       "known: base_url, sections, max_pages, since, render, discover"),
+        ("bogus=1", "scrapy crawl albawabh: error: unknown spider argument 'bogus'; "
+                    "known: base_url, sections, max_pages, since, render, discover"),
+        ("until=2024-01-01", "scrapy crawl albawabh: error: unknown spider argument 'until'; "
+                             "known: base_url, sections, max_pages, since, render, discover"),
+    ],
+)
+def test_scrapy_crawl_refuses_an_unknown_argument_in_one_line(tmp_path, argument, line):
+    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), "NEWSCRAWL_STATE": str(tmp_path / "s.db")}
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", argument],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [line]
+    assert not (tmp_path / "feeds").exists() or not any((tmp_path / "feeds").rglob("*.jsonl"))
