@@ -8,6 +8,17 @@ article is requested at most once per run, and only when the revisit policy give
 (``newscrawl.state.revisit``): new, a newer date than the one known, a revisit due, a retry after a 404.
 A listing is paged further only while its own last card is an article no clean run has confirmed.
 What a page holds is read in ``newscrawl.sites`` and ``newscrawl.discovery``.
+
+``-a sections=72,1`` is a filter on what is emitted (``newscrawl.spiders.sections``): only articles whose
+page names one of those sections; an article whose page names no section only when it came from a wanted
+section's own listing cards or feed. With sections, the "most read" sidebar is not followed (any section),
+an article of another section is fetched only when nothing told its section before (sitemaps, read-also
+links of an emitted article), is not emitted and its links are not followed; all of it counted under
+``newscrawl/filtered/``. Deletion records are not filtered.
+
+Debug commands (``scrapy parse``, ``scrapy check``, ``scrapy shell``) replace :meth:`start`: the spider then
+makes no request of its own (no robots.txt sitemaps), and ``parse`` reads any URL by its kind. Contracts
+(``scrapy check albawabh -a base_url=...``) run on the offline copy: see ``newscrawl.contracts``.
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ from newscrawl.sites.urls import (
     page_number,
     section_id_from_url,
 )
+from newscrawl.spiders import sections as section_filter
 from newscrawl.state import state_extension
 from newscrawl.state.records import GONE, MISSING, PENDING, StateRecord, latest
 from newscrawl.state.revisit import RevisitPolicy, crawl_now, iso, retry_delay
@@ -77,6 +89,7 @@ class AlbawabhSpider(scrapy.Spider):
         self._requests = 0
         self._limit_logged = False
         self._state_extension = None
+        self._started = False  # our own start() ran: a crawl, not a debug command that replaced it
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -138,10 +151,15 @@ class AlbawabhSpider(scrapy.Spider):
         return self._state_extension
 
     def _consider(self, article_id: str, referer: str, source: str, hint: datetime | None = None,
-                  listing_date: str | None = None) -> scrapy.Request | None:
-        """The request for an article seen by a discovery source, or None when it is not worth one."""
+                  listing_date: str | None = None, section: str | None = None) -> scrapy.Request | None:
+        """The request for an article seen by a discovery source, or None when it is not worth one.
+        ``section``: the article's section id when the source tells it (a section's own cards or feed)."""
         if article_id in self._requested_ids:
             self._count("newscrawl/requests/article_duplicate")
+            return None
+        if self.args.sections and section is not None and section not in self.args.sections:
+            self._count("newscrawl/filtered/other_section")
+            self.logger.debug("not fetching article %s: section %s is not in -a sections", article_id, section)
             return None
         extension = self._state
         keeps_state = extension is not None and extension.store is not None
@@ -158,6 +176,8 @@ class AlbawabhSpider(scrapy.Spider):
             meta["listing_date"] = listing_date
         if hint is not None:
             meta["hint_date"] = iso(hint)
+        if section is not None:
+            meta["section_hint"] = section
         headers = {"Referer": referer}
         if record is not None and record.delivered and record.status != GONE:
             if record.etag:
@@ -192,6 +212,7 @@ class AlbawabhSpider(scrapy.Spider):
 
     # -- entry points ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self._started = True
         base = self.site.base_url
         requests: list[scrapy.Request | None] = []
         if "feeds" in self.args.discover:
@@ -217,12 +238,33 @@ class AlbawabhSpider(scrapy.Spider):
                 yield request
 
     def parse(self, response: Response, **kwargs: Any) -> Any:
-        return self.parse_listing(response)
+        """Any page by its URL (``scrapy parse <url>`` without ``-c``): an article, a feed, a sitemap,
+        robots.txt, else a listing."""
+        return self.callback_for(response.url)(response)
+
+    def callback_for(self, url: str):
+        path = urlsplit(url).path.lower()
+        if article_id_from_url(url):
+            return self.parse_article
+        if path == "/robots.txt":
+            return self.read_robots
+        if "sitemap" in path:
+            return self.read_sitemap
+        if path.startswith(("/rss", "/feed")) or path.endswith((".rss", ".atom")):
+            return self.read_feed
+        return self.parse_listing
 
     # -- feeds and sitemaps ---------------------------------------------------------------------------
     def read_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """A feed: a request per article worth one.
+
+        @url https://www.albawabhnews.com/rss/section/72
+        @returns requests 1
+        @returns items 0 0
+        @article_requests
+        """
         result = parse_feed(response.body, response.url)
-        yield from self._discovered(response, "feeds", result)
+        yield from self._discovered(response, "feeds", result, section_filter.feed_section(response.url))
 
     def read_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in sitemaps_from_robots(response.body):
@@ -231,7 +273,9 @@ class AlbawabhSpider(scrapy.Spider):
 
     def robots_parsed(self, robotparser, request) -> None:
         """The robots.txt that RobotsTxtMiddleware fetched: follow its ``Sitemap:`` lines (no second fetch)."""
-        if "sitemaps" not in self.args.discover or not self.site.is_site_host(urlsplit(request.url).hostname):
+        if not self._started or "sitemaps" not in self.args.discover:
+            return  # a debug command (parse, check, shell) fetches what it was asked, nothing more
+        if not self.site.is_site_host(urlsplit(request.url).hostname):
             return
         sitemaps = getattr(getattr(robotparser, "rp", None), "sitemaps", None)  # Protego, Scrapy's default parser
         if sitemaps is None:  # another parser: read robots.txt once more, as a discovery document
@@ -259,6 +303,13 @@ class AlbawabhSpider(scrapy.Spider):
                              meta={"sitemap_depth": depth, "download_maxsize": SITEMAP_MAXSIZE})
 
     def read_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """A sitemap or sitemap index: requests for its sitemaps and articles.
+
+        @url https://www.albawabhnews.com/sitemap-news.xml
+        @returns requests 1
+        @returns items 0 0
+        @article_requests
+        """
         result = parse_sitemap(response.body, response.url)
         depth = response.meta.get("sitemap_depth", 0)
         if result.sitemaps:
@@ -274,8 +325,10 @@ class AlbawabhSpider(scrapy.Spider):
                         yield request
         yield from self._discovered(response, "sitemaps", result)
 
-    def _discovered(self, response: Response, source: str, result) -> Iterator[scrapy.Request]:
-        """Requests for the articles a feed or sitemap lists (``result``: a discovery ParseResult)."""
+    def _discovered(self, response: Response, source: str, result,
+                    section: str | None = None) -> Iterator[scrapy.Request]:
+        """Requests for the articles a feed or sitemap lists (``result``: a discovery ParseResult);
+        ``section``: the section every entry belongs to (a section feed), if known."""
         prefix = f"newscrawl/discovery/{source}"
         self._count(f"{prefix}/documents")
         if result.error:
@@ -294,11 +347,19 @@ class AlbawabhSpider(scrapy.Spider):
             # A document's size is bounded by its parser (50,000 URLs), not by the per-page link cap.
             self._count(f"{prefix}/urls")
             if request := self._consider(article_id, response.url, source, self._date(entry.modified,
-                                                                                        entry.published)):
+                                                                                        entry.published),
+                                         section=section):
                 yield request
 
     # -- listings -------------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """A listing (home, section, its pages): requests for its articles, its pager and the menu.
+
+        @url https://www.albawabhnews.com/category/72
+        @returns requests 5
+        @returns items 0 0
+        @article_requests 5
+        """
         self._count("newscrawl/pages/listing")
         if not is_html(response):
             self._count("newscrawl/listing/not_html")
@@ -313,7 +374,9 @@ class AlbawabhSpider(scrapy.Spider):
     def _follow_listing(self, response: Response) -> Iterator[scrapy.Request]:
         page = ListingPage(response.selector, response.url, self.site)
         cards = page.cards()
-        own = page.events["newscrawl/listing/cards"]  # cards() lists the page's own cards first
+        own = page.events["newscrawl/listing/cards"]  # cards() lists the page's own cards first, then the sidebar
+        sidebar_end = own + page.events["newscrawl/listing/sidebar_links"]
+        listing_section = section_id_from_url(response.url)
         article_ids: list[str] = []
         own_ids: list[str] = []
         dates = []
@@ -327,8 +390,14 @@ class AlbawabhSpider(scrapy.Spider):
             if position < own:
                 own_ids.append(article_id)
                 dates.append(date)
+            elif self.args.sections and position < sidebar_end:  # "most read": any section
+                self._count("newscrawl/filtered/sidebar")
+                self.logger.debug("not following sidebar link %s: its section is unknown", url)
+                continue
             self._count("newscrawl/discovery/listings/urls")
-            if request := self._consider(article_id, response.url, "listings", self._date(date), date):
+            section = listing_section if position < own else None
+            if request := self._consider(article_id, response.url, "listings", self._date(date), date,
+                                         section=section):
                 yield request
         self._merge(page.events)
         if not article_ids:
@@ -381,6 +450,13 @@ class AlbawabhSpider(scrapy.Spider):
 
     # -- articles -------------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
+        """An article page: the article, and requests for the articles it links.
+
+        @url https://www.albawabhnews.com/4912345
+        @returns items 1 1
+        @filled url article_id title body published_raw section author
+        @article https://www.albawabhnews.com/4912345
+        """
         if response.status == 304:
             self._not_modified(response)
             return
@@ -415,6 +491,14 @@ class AlbawabhSpider(scrapy.Spider):
             self._count("newscrawl/dropped/not_article")
             self.logger.warning("dropped %s: no article id on the page", response.url)
             return
+        if self.args.sections:
+            page_section = section_filter.section_id_of(response.selector, item.section)
+            verdict = section_filter.verdict(self.args.sections, page_section, response.meta.get("section_hint"))
+            if verdict != section_filter.EMIT:
+                self._count(f"newscrawl/filtered/{verdict}")
+                self.logger.debug("not emitting %s: section %s is not in -a sections", response.url,
+                                  page_section or "unknown")
+                return
         item.fetch_info = {
             "fetched_at": iso(crawl_now(self.crawler.settings)),
             "etag": _header(response, b"ETag"),

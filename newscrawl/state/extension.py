@@ -17,11 +17,13 @@ commit_failed,clean_run}``, ``newscrawl/pipeline_errors``.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.extensions import feedexport
+from scrapy.settings import SETTINGS_PRIORITIES
 from twisted.internet import task
 
 from newscrawl.outcome import feeds_failed, incomplete_reasons
@@ -33,6 +35,27 @@ if TYPE_CHECKING:
     from newscrawl.state.store import StateStore
 
 logger = logging.getLogger(__name__)
+
+
+def debug_command(crawler) -> str | None:
+    """``check``, ``parse`` or ``shell`` when one of Scrapy's debug commands runs this crawler, else None.
+
+    Those commands keep no state: they must not wait for (or hold) a running crawl's lock, skip articles
+    earlier runs delivered, nor drop them as unchanged. Told apart by what each command sets: ``scrapy
+    check`` the ``SCRAPY_CHECK`` variable, ``check`` and ``parse`` a ``start`` of their own on the spider
+    class, ``shell`` its ``DUPEFILTER_CLASS`` at command priority.
+    """
+    if os.environ.get("SCRAPY_CHECK"):
+        return "check"
+    start = getattr(getattr(crawler, "spidercls", None), "start", None)
+    module = getattr(start, "__module__", "") or ""
+    if module.startswith("scrapy.commands."):
+        return module.rsplit(".", 1)[1]
+    settings = crawler.settings
+    if (settings.getpriority("DUPEFILTER_CLASS") == SETTINGS_PRIORITIES["command"]
+            and str(settings.get("DUPEFILTER_CLASS")).endswith("BaseDupeFilter")):
+        return "shell"
+    return None
 
 
 class StateExtension:
@@ -50,6 +73,10 @@ class StateExtension:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if (command := debug_command(crawler)) is not None:
+            logger.info("state: off for scrapy %s (only crawls read and commit it); every article counts as new",
+                        command)
+            return cls(crawler, None)
         site = getattr(getattr(crawler, "spider", None), "site", None)
         namespace = namespace_for(crawler.spidercls.name, site.base_url if site is not None else None)
         lock = run_lock.hold(crawler.settings, namespace)
@@ -77,7 +104,8 @@ class StateExtension:
     # -- signals ------------------------------------------------------------------------------------
     def spider_opened(self, spider) -> None:
         if self.store is None:
-            logger.info("state: off (NEWSCRAWL_STATE), every article counts as new")
+            if self._lock is not None or debug_command(self.crawler) is None:
+                logger.info("state: off (NEWSCRAWL_STATE), every article counts as new")
             return
         logger.info("state: %s, %d articles delivered by earlier runs", self.store.describe(), self.store.count())
         if self._lock is not None:
