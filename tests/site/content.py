@@ -6,8 +6,7 @@ content in the site's chrome and writes ``pages/``; the HTML bodies below are co
 verbatim, so what you read here is what the crawler reads.
 
 The Kremlin (4912345) and Minsk (4910876) articles reuse the real text of the seed,
-``seed/aggregator-copy-kremlin-2023-11-22.txt`` in the shared folder next to the project (beside
-SITE.md); the other texts are written for the test
+``tests/fixtures/aggregator/kremlin-2023-11-22.txt`` (a byte-identical copy of the seed); the other texts are written for the test
 in the site's style and are not real reports.
 """
 
