@@ -150,6 +150,10 @@ def run_outcome(stats: dict, settings=None) -> Outcome:
     other_workers_crawled = stats.get("newscrawl/distributed/run_seen", 0) > 0
     if not listings and not stats.get("newscrawl/pages/article", 0) and not other_workers_crawled:
         outcome.reasons.append(nothing_reached_reason(stats))
+    elif not listings and (gone := stats.get("newscrawl/listings/not_found", 0)) and not stats.get(
+            "newscrawl/unreached/listings", 0):
+        outcome.reasons.append(f"every listing page asked for answered 404 or 410 ({gone} listing(s)): check -a "
+                               "sections")
     elif listings and not (stats.get("newscrawl/listing/cards", 0) or stats.get("newscrawl/listing/sidebar_links", 0)
                            or _sum(stats, "newscrawl/listing/links_outside")):
         outcome.reasons.append(f"{listings} listing page(s) answered but held no article link")

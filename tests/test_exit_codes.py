@@ -55,6 +55,10 @@ HEALTHY = {
                   "newscrawl/listings/not_found": 1, "newscrawl/feeds/not_found": 1}, FAILED,
                  "every listing, feed and sitemap asked for answered 404 or 410 (1 listing(s), 1 feed(s)); robots.txt"
                  " answered, so the site is up: check -a sections", id="sections-404"),
+    pytest.param({"newscrawl/pages/listing": 0, "newscrawl/listing/cards": 0, "item_scraped_count": 0,
+                  "newscrawl/listings/not_found": 1}, FAILED,
+                 "every listing page asked for answered 404 or 410 (1 listing(s)): check -a sections",
+                 id="section-404-articles-from-sitemaps"),
     pytest.param({"newscrawl/pages/listing": 0, "newscrawl/pages/article": 0, "newscrawl/listing/cards": 0,
                   "item_scraped_count": 0, "response_received_count": 9, "robotstxt/response_count": 1,
                   "robotstxt/response_status_count/200": 1, "downloader/response_status_count/200": 1,

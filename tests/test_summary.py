@@ -112,6 +112,15 @@ def test_a_section_that_answers_404_is_named_not_an_unreachable_site(robots_only
     assert last.endswith("; robots.txt answered, so the site is up: check -a sections")
 
 
+@pytest.mark.crawl
+def test_a_section_that_answers_404_on_the_offline_copy(site, tmp_path):
+    """/category/999 answers 404 on the offline copy; articles may still come from the sitemaps."""
+    proc = crawl(tmp_path, "-a", f"base_url={site.base_url}", "-a", "sections=999")
+    assert proc.returncode == 1
+    assert "run failed: every listing page asked for answered 404 or 410 (1 listing(s)): check -a sections" \
+        in last_line(proc)
+
+
 # -- debug commands write no feed file ------------------------------------------------------------------
 def scrapy(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**without_aws_env(), "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"),
