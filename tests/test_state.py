@@ -554,3 +554,49 @@ def test_only_the_articles_of_a_failed_batch_stay_uncommitted(site, expected, tm
     latest = sorted((tmp_path / "feeds").rglob("*.jsonl"))[-1]
     assert {json.loads(line)["article_id"] for line in latest.read_text(encoding="utf-8").splitlines()} \
         == failed_batch
+
+
+# -- debug commands keep no state ----------------------------------------------------------------------
+def _debug_crawler(settings: dict | None = None, start=None):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.spiders.albawabh import AlbawabhSpider
+
+    spidercls = type("Checked", (AlbawabhSpider,), {"start": start} if start else {})
+    return get_crawler(spidercls, settings)
+
+
+def test_a_crawl_is_not_a_debug_command(monkeypatch):
+    from newscrawl.state.extension import debug_command
+
+    monkeypatch.delenv("SCRAPY_CHECK", raising=False)
+    assert debug_command(_debug_crawler()) is None
+
+
+def test_scrapy_check_is_told_by_its_variable(monkeypatch):
+    from newscrawl.state.extension import debug_command
+
+    monkeypatch.setenv("SCRAPY_CHECK", "true")
+    assert debug_command(_debug_crawler()) == "check"
+
+
+def test_scrapy_parse_is_told_by_the_start_it_puts_on_the_spider(monkeypatch):
+    from newscrawl.state.extension import debug_command
+
+    async def start(spider):  # what scrapy.commands.parse does: its own start on the spider class
+        yield None
+
+    start.__module__ = "scrapy.commands.parse"
+    monkeypatch.delenv("SCRAPY_CHECK", raising=False)
+    assert debug_command(_debug_crawler(start=start)) == "parse"
+
+
+def test_the_state_extension_opens_nothing_for_a_debug_command(monkeypatch, tmp_path):
+    from newscrawl.state.extension import StateExtension
+
+    monkeypatch.setenv("SCRAPY_CHECK", "true")
+    crawler = _debug_crawler({"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite3")})
+    extension = StateExtension.from_crawler(crawler)
+    assert extension.store is None
+    assert not (tmp_path / "state.sqlite3").exists()
+    assert not (tmp_path / "state.sqlite3.lock").exists()
