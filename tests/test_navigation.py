@@ -99,3 +99,24 @@ def test_a_listing_without_article_links_is_counted():
                             encoding="utf-8", request=Request(f"{BASE}/category/72"))
     assert list(s.parse_listing(response)) == []
     assert s.crawler.stats.get_value("newscrawl/listing/no_article_links") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "callback"),
+    [("/4912345", "parse_article"), ("/print.aspx?id=4912345", "parse_article"), ("/category/72", "parse_listing"),
+     ("/category/72?page=2", "parse_listing"), ("/", "parse_listing"), ("/rss.xml", "read_feed"),
+     ("/rss/section/72", "read_feed"), ("/sitemaps.xml", "read_sitemap"), ("/sitemap-news.xml", "read_sitemap"),
+     ("/robots.txt", "read_robots")],
+)
+def test_parse_reads_a_url_by_its_kind(path, callback):
+    """``scrapy parse <url>`` without ``-c`` calls ``parse``: each kind of page goes to its own callback."""
+    assert spider().callback_for(f"{BASE}{path}").__name__ == callback
+
+
+def test_parse_of_an_article_url_yields_the_article():
+    s = spider()
+    url = f"{BASE}/4912345"
+    response = HtmlResponse(url=url, body=(PAGES / "articles" / "4912345.html").read_bytes(), encoding="utf-8",
+                            request=Request(url))
+    items = [o for o in s.parse(response) if not isinstance(o, Request)]
+    assert [item.article_id for item in items] == ["4912345"]
