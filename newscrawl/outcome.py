@@ -143,13 +143,22 @@ def run_outcome(stats: dict, settings=None) -> Outcome:
         outcome.reasons.append(f"{count} article(s) failed in a pipeline (see the errors above)")
     if count := stats.get("newscrawl/warc/failed_uploads"):
         outcome.reasons.append(f"{count} WARC file(s) failed to upload (kept locally)")
+    if count := stats.get("newscrawl/warc/write_errors"):
+        outcome.reasons.append(f"{count} WARC write error(s): capture stopped (see the errors above)")
     if stats.get("newscrawl/state/commit_failed"):
         outcome.reasons.append("the state could not be committed")
     listings = stats.get("newscrawl/pages/listing", 0)
     # A distributed worker that joins when the run's pages are all taken fetches nothing, and is fine.
     other_workers_crawled = stats.get("newscrawl/distributed/run_seen", 0) > 0
+    # Feeds and sitemaps that were read answer for the site as well as listings do (-a discover=feeds,sitemaps).
+    documents = sum(stats.get(f"newscrawl/discovery/{source}/documents", 0)
+                    - stats.get(f"newscrawl/discovery/{source}/failed", 0) for source in ("feeds", "sitemaps"))
+    listed = sum(stats.get(f"newscrawl/discovery/{source}/urls", 0) for source in ("feeds", "sitemaps"))
     if not listings and not stats.get("newscrawl/pages/article", 0) and not other_workers_crawled:
-        outcome.reasons.append(nothing_reached_reason(stats))
+        if not documents:
+            outcome.reasons.append(nothing_reached_reason(stats))
+        elif not listed:
+            outcome.reasons.append(f"{documents} feed and sitemap document(s) answered but listed no article")
     elif not listings and (gone := stats.get("newscrawl/listings/not_found", 0)) and not stats.get(
             "newscrawl/unreached/listings", 0):
         outcome.reasons.append(f"every listing page asked for answered 404 or 410 ({gone} listing(s)): check -a "

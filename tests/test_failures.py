@@ -215,6 +215,21 @@ def test_a_bad_environment_variable_exits_2_in_one_line(tmp_path, name, value, k
     assert proc.stdout == ""
 
 
+@pytest.mark.parametrize(("variables", "message"), [
+    ({"NEWSCRAWL_ITEM_SCHEMA": "schema.org"}, "NEWSCRAWL_ITEM_SCHEMA='schema.org': expected one of"),
+    ({"NEWSCRAWL_WARC_URI": "s3://bucket/warc/"}, "NEWSCRAWL_WARC_URI needs NEWSCRAWL_WARC_DIR"),
+    ({"NEWSCRAWL_WARC_DIR": "warc", "NEWSCRAWL_WARC_MAX_BYTES": "0"}, "NEWSCRAWL_WARC_MAX_BYTES must be a positive"),
+])
+def test_settings_that_cannot_work_exit_2_before_the_crawl(tmp_path, variables, message):
+    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), **variables}
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", "base_url=http://127.0.0.1:9/"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("scrapy crawl: error: ") and message in lines[0], lines
+    assert not (tmp_path / "feeds").exists()
+
+
 # -- the causes, pure -------------------------------------------------------------------------------------
 class ClientError(Exception):
     """botocore's ClientError as far as describe() reads it: the parsed error response."""

@@ -48,9 +48,14 @@ class Command(ScrapyCrawlCommand):
             except SpiderArgumentError as exc:
                 print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)
                 sys.exit(2)
+        from newscrawl.schema.exporters import ItemSchemaError, item_schema
+        from newscrawl.warc.upload import WarcSettingsError, check_warc_settings
+
         try:
             planned_feeds(self.settings)
-        except FeedSettingsError as exc:
+            item_schema(self.settings)
+            check_warc_settings(self.settings)
+        except (FeedSettingsError, ItemSchemaError, WarcSettingsError) as exc:
             print(f"scrapy crawl: error: {exc}", file=sys.stderr)
             sys.exit(2)
         # Before logging starts, so that a refused run prints one line and nothing else.
