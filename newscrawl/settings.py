@@ -203,6 +203,14 @@ ADDONS = {
     "newscrawl.addons.rendering.SplashAddon": 300,
 }
 
+# -- scrapy check: the spider's contracts (newscrawl.contracts); @url follows -a base_url --------------------
+SPIDER_CONTRACTS = {
+    "newscrawl.contracts.SiteUrlContract": 10,
+    "newscrawl.contracts.FilledContract": 10,
+    "newscrawl.contracts.ArticleContract": 10,
+    "newscrawl.contracts.ArticleRequestsContract": 10,
+}
+
 # -- run -----------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("NEWSCRAWL_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
