@@ -9,9 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from newscrawl.backfill.ids import IdRange, IdRangeError
+from newscrawl.backfill.window import BoundError, parse_bound
 from newscrawl.sites.urls import DEFAULT_BASE_URL, Site, redact_url
 
 CAIRO = ZoneInfo("Africa/Cairo")
@@ -39,8 +41,13 @@ class SpiderArguments:
     sections: tuple[str, ...] = ()
     #: Pages per listing, counting the first.
     max_pages: int = UNLIMITED_PAGES
-    #: Stop paging a listing once all its dated cards are older than this (aware, Cairo time).
+    #: The date window (``-a since=2023-11-01 -a until=2023-11-30``, inclusive; Cairo time unless an offset
+    #: is given; a date alone is the whole day): articles published outside it are not emitted, links dated
+    #: outside it are not fetched, a listing is paged down to ``since`` and no further (newscrawl.backfill).
     since: datetime | None = None
+    until: datetime | None = None
+    #: An id range (``-a ids=4900000-4900500``): exactly those article pages, newest first, nothing else.
+    ids: IdRange | None = None
 
     #: Page kinds to render through Splash (``-a render=listings,articles``); needs SPLASH_URL.
     render: frozenset[str] = frozenset()
@@ -50,7 +57,7 @@ class SpiderArguments:
 
     #: Every argument the spider takes: the one list to extend when an argument is added. Keys that start
     #: with ``_`` are left to the caller (scrapyd passes ``_job``, ``_version``) and never refused.
-    NAMES = ("base_url", "sections", "max_pages", "since", "render", "discover")
+    NAMES = ("base_url", "sections", "max_pages", "since", "until", "ids", "render", "discover")
     RENDER_KINDS = frozenset({"listings", "articles"})
     SOURCES = frozenset({"feeds", "sitemaps", "listings"})
 
@@ -78,6 +85,15 @@ class SpiderArguments:
             values["max_pages"] = int(raw)
         if (raw := kwargs.pop("since", None)) is not None:
             values["since"] = parse_since(raw)
+        if (raw := kwargs.pop("until", None)) is not None:
+            values["until"] = parse_until(raw)
+        if values.get("since") and values.get("until") and values["since"] > values["until"]:
+            raise SpiderArgumentError("until", raw, f"it is before since={values['since'].isoformat()}")
+        if (raw := kwargs.pop("ids", None)) is not None:
+            try:
+                values["ids"] = IdRange.parse(raw)
+            except IdRangeError as exc:
+                raise SpiderArgumentError("ids", raw, str(exc)) from None
         if (raw := kwargs.pop("render", None)) is not None:
             kinds = frozenset(part.strip() for part in str(raw).split(",") if part.strip())
             if not kinds <= cls.RENDER_KINDS:
@@ -99,14 +115,17 @@ class SpiderArguments:
 
 
 def parse_since(raw: object) -> datetime:
-    """``2023-11-22``, ``2023-11-22T10:00`` or with an offset; dates without a zone are Cairo time."""
-    text = str(raw).strip()
+    """``2023-11-22``, ``2023-11-22T10:00`` or with an offset; dates without a zone are Cairo time; a date
+    alone starts at its first instant."""
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise SpiderArgumentError("since", raw, "expected an ISO date such as 2023-11-22 or 2023-11-22T10:00") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=CAIRO)
-    if len(text) == 10:  # a date: from its first minute
-        value = datetime.combine(value.date(), time(), CAIRO)
-    return value
+        return parse_bound(raw)
+    except BoundError as exc:
+        raise SpiderArgumentError("since", raw, str(exc)) from None
+
+
+def parse_until(raw: object) -> datetime:
+    """Like :func:`parse_since`, but a date alone ends at its last instant (``until`` is inclusive)."""
+    try:
+        return parse_bound(raw, end=True)
+    except BoundError as exc:
+        raise SpiderArgumentError("until", raw, str(exc)) from None

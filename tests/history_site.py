@@ -174,6 +174,9 @@ class HistoryServer(ThreadingHTTPServer):
         self.log: list[tuple[float, str]] = []
         self.lock = threading.Lock()
 
+    def handle_error(self, request, client_address) -> None:
+        """A crawler killed mid-request leaves broken connections: nothing to report."""
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"

@@ -28,6 +28,33 @@ def test_values_are_read_and_removed_from_kwargs():
     assert args.since == datetime(2023, 11, 22, tzinfo=ZoneInfo("Africa/Cairo"))
 
 
+def test_window_and_id_range():
+    """until is inclusive: a date alone is the whole day; ids are a range START-END."""
+    cairo = ZoneInfo("Africa/Cairo")
+    kwargs = {"since": "2023-10-20", "until": "2023-10-29", "ids": "4900000-4900500"}
+    args = SpiderArguments.parse(kwargs)
+    assert kwargs == {}
+    assert args.since == datetime(2023, 10, 20, tzinfo=cairo)
+    assert args.until == datetime(2023, 10, 29, 23, 59, 59, 999999, tzinfo=cairo)
+    assert (args.ids.start, args.ids.end) == (4900000, 4900500)
+    assert SpiderArguments.parse({"until": "2023-10-29T12:00+00:00"}).until == datetime(2023, 10, 29, 14, 0,
+                                                                                        tzinfo=cairo)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("until", "29/10/2023"), ("ids", "4900500-4900000"), ("ids", "12-40"), ("ids", "4900000")],
+)
+def test_bad_window_or_range_names_the_argument(name, value):
+    with pytest.raises(SpiderArgumentError, match=f"invalid spider argument {name}="):
+        SpiderArguments.parse({name: value})
+
+
+def test_until_before_since_is_refused():
+    with pytest.raises(SpiderArgumentError, match="until.*before since"):
+        SpiderArguments.parse({"since": "2023-10-20", "until": "2023-10-19"})
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [("base_url", "not a url"), ("sections", "world"), ("sections", ","), ("max_pages", "0"),
@@ -51,7 +78,7 @@ def test_scrapy_crawl_refuses_a_bad_argument_in_one_line():
 @pytest.mark.parametrize(
     ("name", "suggestion"),
     [("section", "sections"), ("maxpages", "max_pages"), ("base-url", "base_url"), ("bogus", None),
-     ("until", None)],
+     ("untill", "until")],
 )
 def test_an_unknown_argument_is_refused_by_name(name, suggestion):
     with pytest.raises(SpiderArgumentError) as error:
@@ -61,7 +88,7 @@ def test_an_unknown_argument_is_refused_by_name(name, suggestion):
     assert ("did you mean" in message) == (suggestion is not None)
     if suggestion:
         assert f"(did you mean {suggestion!r}?)" in message
-    assert message.endswith("known: base_url, sections, max_pages, since, render, discover")
+    assert message.endswith("known: base_url, sections, max_pages, since, until, ids, render, discover")
 
 
 def test_underscore_keys_are_left_to_the_caller():
@@ -76,11 +103,11 @@ def test_underscore_keys_are_left_to_the_caller():
     ("argument", "line"),
     [
         ("section=72", "scrapy crawl albawabh: error: unknown spider argument 'section' (did you mean 'sections'?); "
-                       "known: base_url, sections, max_pages, since, render, discover"),
+                       "known: base_url, sections, max_pages, since, until, ids, render, discover"),
         ("bogus=1", "scrapy crawl albawabh: error: unknown spider argument 'bogus'; "
-                    "known: base_url, sections, max_pages, since, render, discover"),
-        ("until=2024-01-01", "scrapy crawl albawabh: error: unknown spider argument 'until'; "
-                             "known: base_url, sections, max_pages, since, render, discover"),
+                    "known: base_url, sections, max_pages, since, until, ids, render, discover"),
+        ("untill=2024-01-01", "scrapy crawl albawabh: error: unknown spider argument 'untill' (did you mean "
+                              "'until'?); known: base_url, sections, max_pages, since, until, ids, render, discover"),
     ],
 )
 def test_scrapy_crawl_refuses_an_unknown_argument_in_one_line(tmp_path, argument, line):

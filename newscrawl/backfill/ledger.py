@@ -1,5 +1,9 @@
 """What each backfill has done, kept beside the state (same SQLite file, same Redis) and read on resume.
 
+Each run also records its local feed file while it writes it (``backfill_files``): a run stopped before
+its end (SIGKILL, a power cut) leaves the file, and the next run reads its complete lines back as delivered
+(only when that file was the run's only feed: a remote copy that was never stored does not hold them).
+
 A backfill is named by :func:`backfill_key`: a hash of its arguments (window, id range, sections) and the
 site's base URL, so different arguments start a different backfill. Its record holds the arguments, when
 it started and finished, and the ids *settled*: delivered in a stored feed (the at-least-once rule of
@@ -52,6 +56,9 @@ class SQLiteLedger:
         """CREATE TABLE IF NOT EXISTS backfills (
             spider TEXT NOT NULL, key TEXT NOT NULL, arguments TEXT NOT NULL, started_at TEXT NOT NULL,
             finished_at TEXT, PRIMARY KEY (spider, key)) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS backfill_files (
+            spider TEXT NOT NULL, key TEXT NOT NULL, path TEXT NOT NULL, only_feed INTEGER NOT NULL,
+            PRIMARY KEY (spider, key, path)) WITHOUT ROWID""",
         """CREATE TABLE IF NOT EXISTS backfill_done (
             spider TEXT NOT NULL, key TEXT NOT NULL, article_id TEXT NOT NULL,
             PRIMARY KEY (spider, key, article_id)) WITHOUT ROWID""",
@@ -94,6 +101,22 @@ class SQLiteLedger:
             self._db.execute("COMMIT")
         return len(rows)
 
+    def add_file(self, key: str, path: str, only_feed: bool) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO backfill_files VALUES (?, ?, ?, ?)", (self.spider, key, path, int(only_feed))
+        )
+
+    def files(self, key: str) -> list[tuple[str, bool]]:
+        rows = self._db.execute(
+            "SELECT path, only_feed FROM backfill_files WHERE spider = ? AND key = ?", (self.spider, key)
+        )
+        return [(path, bool(only)) for path, only in rows]
+
+    def drop_file(self, key: str, path: str) -> None:
+        self._db.execute(
+            "DELETE FROM backfill_files WHERE spider = ? AND key = ? AND path = ?", (self.spider, key, path)
+        )
+
     def finish(self, key: str, now: str) -> None:
         self._db.execute("UPDATE backfills SET finished_at = ? WHERE spider = ? AND key = ?", (now, self.spider, key))
 
@@ -131,6 +154,16 @@ class RedisLedger:
                 pipe.sadd(self._set(key), *ids[start : start + self.CHUNK])
             pipe.execute()
         return len(ids)
+
+    def add_file(self, key: str, path: str, only_feed: bool) -> None:
+        self._redis.hset(f"{self._set(key)}:files", path, int(only_feed))
+
+    def files(self, key: str) -> list[tuple[str, bool]]:
+        found = self._redis.hgetall(f"{self._set(key)}:files")
+        return [(p.decode() if isinstance(p, bytes) else p, bool(int(v))) for p, v in found.items()]
+
+    def drop_file(self, key: str, path: str) -> None:
+        self._redis.hdel(f"{self._set(key)}:files", path)
 
     def finish(self, key: str, now: str) -> None:
         stored = json.loads(self._redis.hget(self.hash_key, key))

@@ -30,6 +30,7 @@ from twisted.internet import task
 
 from newscrawl.backfill.ids import IdRange
 from newscrawl.backfill.ledger import backfill_key, open_ledger
+from newscrawl.backfill.politeness import CrawlDelay
 from newscrawl.backfill.window import AFTER, BEFORE, INSIDE, IdDates, Window
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,6 @@ class Backfill:
         checkpoint_seconds: float = CHECKPOINT_SECONDS,
     ):
         self.crawler = crawler
-        self.stats = crawler.stats
         self.window = window
         self.ids = ids
         self.relation = IdDates(window)
@@ -91,6 +91,7 @@ class Backfill:
         self._deferred: dict[str, dict] = {}
         self._since_checkpoint = 0
         self._timer: task.LoopingCall | None = None
+        self._files_registered = False
         # progress
         self.started = time.monotonic()
         self.pages = 0
@@ -124,7 +125,13 @@ class Backfill:
         crawler.signals.connect(backfill.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(backfill.feed_exporter_closed, signal=signals.feed_exporter_closed)
         crawler.signals.connect(backfill.spider_closed, signal=signals.spider_closed)
+        backfill.politeness = CrawlDelay(crawler)  # held here: signals keep only weak references
+        crawler.signals.connect(backfill.politeness.robots_parsed, signal=signals.robots_parsed)
         return backfill
+
+    @property
+    def stats(self):
+        return self.crawler.stats  # set once the crawl starts, after the spider is made
 
     @property
     def describe(self) -> str:
@@ -141,6 +148,7 @@ class Backfill:
             return
         record = self.ledger.begin(self.key, self.arguments, _now())
         self.done = set(record.done)
+        self._read_back()
         self.done_before = len(self.done)
         self.finished_before = record.finished_at
         self.stats.set_value("newscrawl/backfill/settled_before", self.done_before)
@@ -164,6 +172,36 @@ class Backfill:
         self._timer = task.LoopingCall(self.checkpoint)
         self._timer.start(self.checkpoint_seconds, now=False)
 
+    def _read_back(self) -> None:
+        """The local feed files of runs that stopped before their end: their complete lines are delivered."""
+        for path, only_feed in self.ledger.files(self.key):
+            if only_feed:
+                ids = complete_ids(path) - self.done
+                if ids:
+                    self.ledger.settle(self.key, ids)
+                    self.done |= ids
+                    self.stats.inc_value("newscrawl/backfill/read_back", len(ids))
+                    logger.info(
+                        "%s: %d articles read back from %s, the feed of a run that stopped before its end",
+                        self.describe,
+                        len(ids),
+                        path,
+                    )
+            self.ledger.drop_file(self.key, path)
+
+    def _register_files(self) -> None:
+        """Note this run's local feed files in the ledger, for a resume after a kill (:meth:`_read_back`)."""
+        self._files_registered = True
+        exporter = feed_exporter(self.crawler)
+        if exporter is None or self.ledger is None:
+            return
+        from newscrawl.feeds.exporter import local_path
+
+        only_feed = all(record.local for record in exporter._files.values())
+        for slot, record in exporter._files.items():
+            if record.local and slot in exporter.slots:
+                self.ledger.add_file(self.key, local_path(slot.uri), only_feed)
+
     # -- what the spider asks --------------------------------------------------------------------------
     def decide(self, article_id: str, hint: datetime | None, source: str) -> str:
         """FETCH, SKIP_DONE (settled by an earlier run), OUT (certainly outside the window) or WAIT."""
@@ -179,7 +217,9 @@ class Backfill:
             if where == BEFORE or (where == AFTER and source in PUBLICATION_DATED):
                 self.stats.inc_value("newscrawl/filtered/out_of_window_links")
                 return OUT
-            return FETCH
+            if where == INSIDE:
+                return FETCH
+            # A sitemap's date may be a modification after the window: the id decides, as for a link.
         where = self.relation.where(article_id)
         if where in (BEFORE, AFTER):
             self.stats.inc_value("newscrawl/filtered/out_of_window_links")
@@ -223,6 +263,8 @@ class Backfill:
     def item_scraped(self, item, response, spider) -> None:
         article_id = getattr(item, "article_id", None)
         self.articles += 1
+        if not self._files_registered:
+            self._register_files()
         if article_id:
             self._awaiting.add(str(article_id))
             self._tick()
@@ -292,6 +334,8 @@ class Backfill:
         try:
             delivery = delivery_of(self.crawler)
             self._commit(set(delivery.durable) if delivery is not None else set())
+            for path, _ in self.ledger.files(self.key):  # this run's files: the Delivery above has decided them
+                self.ledger.drop_file(self.key, path)
             stats = self.stats.get_stats()
             unsettled = (self._requested - self.done) | self._awaiting | set(self._deferred)
             if self.ids is not None:
@@ -353,10 +397,7 @@ def feed_durable_now(crawler, keys: set[str]) -> set[str]:
     """Which of ``keys`` every feed durably holds right now: local files are flushed and fsynced here
     (a local file's complete lines are then on disk, like a stored file's); a remote feed holds only the
     keys of the objects it already stored. Reads newscrawl's FeedExporter's per-file accounts."""
-    from newscrawl.feeds.exporter import FeedExporter
-
-    extensions = getattr(getattr(crawler, "extensions", None), "middlewares", ())
-    exporter = next((ext for ext in extensions if isinstance(ext, FeedExporter)), None)
+    exporter = feed_exporter(crawler)
     if exporter is None:
         return set()
     holds: dict[str, set[str]] = {uri: set(account.stored) for uri, account in exporter._accounts.items()}
@@ -377,6 +418,35 @@ def feed_durable_now(crawler, keys: set[str]) -> set[str]:
         durable -= account.accepted - holds[uri]
         durable -= account.missing
     return durable
+
+
+def feed_exporter(crawler):
+    """newscrawl's FeedExporter of this crawl, or None."""
+    from newscrawl.feeds.exporter import FeedExporter
+
+    extensions = getattr(getattr(crawler, "extensions", None), "middlewares", ())
+    return next((ext for ext in extensions if isinstance(ext, FeedExporter)), None)
+
+
+def complete_ids(path: str) -> set[str]:
+    """The ``article_id`` of every complete JSON line of a feed file (a line cut short by a kill is not)."""
+    import json
+
+    ids = set()
+    try:
+        with open(path, "rb") as file:
+            for line in file:
+                if not line.endswith(b"\n"):
+                    break
+                try:
+                    value = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(value, dict) and value.get("article_id"):
+                    ids.add(str(value["article_id"]))
+    except OSError as exc:
+        logger.warning("cannot read back the feed file %s (%s): its articles will be fetched again", path, exc)
+    return ids
 
 
 def _sync(file) -> None:

@@ -16,6 +16,10 @@ an article of another section is fetched only when nothing told its section befo
 links of an emitted article), is not emitted and its links are not followed; all of it counted under
 ``newscrawl/filtered/``. Deletion records are not filtered.
 
+History (``newscrawl.backfill``): ``-a since``/``-a until`` make a date window (a filter on what is
+fetched and emitted; a listing is paged down to ``since``), ``-a ids=A-B`` asks exactly those article pages
+newest first; either is a resumable backfill with a progress line (docs/backfill.md).
+
 Debug commands (``scrapy parse``, ``scrapy check``, ``scrapy shell``) replace :meth:`start`: the spider then
 makes no request of its own (no robots.txt sitemaps), and ``parse`` reads any URL by its kind. Contracts
 (``scrapy check albawabh -a base_url=...``) run on the offline copy: see ``newscrawl.contracts``.
@@ -38,6 +42,8 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.arguments import SpiderArguments
+from newscrawl.backfill import run as backfill_run
+from newscrawl.backfill.run import Backfill
 from newscrawl.dates import parse_date
 from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
@@ -55,6 +61,7 @@ from newscrawl.spiders import sections as section_filter
 from newscrawl.state import state_extension
 from newscrawl.state.records import GONE, MISSING, PENDING, StateRecord, latest
 from newscrawl.state.revisit import RevisitPolicy, crawl_now, iso, retry_delay
+from newscrawl.state.store import namespace_for
 
 #: Sitemap indexes are followed this deep (index -> sitemap); deeper nesting is counted, not followed.
 MAX_SITEMAP_DEPTH = 2
@@ -90,6 +97,7 @@ class AlbawabhSpider(scrapy.Spider):
         self._limit_logged = False
         self._state_extension = None
         self._started = False  # our own start() ran: a crawl, not a debug command that replaced it
+        self.backfill: Backfill | None = None  # -a since/until or -a ids (newscrawl.backfill)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -103,6 +111,10 @@ class AlbawabhSpider(scrapy.Spider):
         spider.max_sitemaps = settings.getint("NEWSCRAWL_MAX_SITEMAPS", 20)
         spider.stop_on_seen = settings.getbool("NEWSCRAWL_STOP_ON_SEEN", True)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        if spider.args.ids is not None:  # an id range: those article pages and robots.txt, nothing else
+            spider.args = replace(spider.args, discover=frozenset())
+        namespace = namespace_for(spider.name, spider.site.base_url)
+        spider.backfill = Backfill.from_crawler(crawler, spider.args, spider.site.base_url, namespace)
         return spider
 
     # -- requests -------------------------------------------------------------------------------------
@@ -151,12 +163,21 @@ class AlbawabhSpider(scrapy.Spider):
         return self._state_extension
 
     def _consider(self, article_id: str, referer: str, source: str, hint: datetime | None = None,
-                  listing_date: str | None = None, section: str | None = None) -> scrapy.Request | None:
+                  listing_date: str | None = None, section: str | None = None,
+                  placed: bool = False) -> scrapy.Request | None:
         """The request for an article seen by a discovery source, or None when it is not worth one.
-        ``section``: the article's section id when the source tells it (a section's own cards or feed)."""
+        ``section``: the article's section id when the source tells it (a section's own cards or feed).
+        In a backfill, an id settled by an earlier run or outside the window is not asked; an undated link
+        the window cannot place yet waits until the spider is idle (``placed``: decided then)."""
         if article_id in self._requested_ids:
             self._count("newscrawl/requests/article_duplicate")
             return None
+        if self.backfill is not None and not placed:
+            decision = self.backfill.decide(article_id, hint, source)
+            if decision == backfill_run.WAIT:
+                self.backfill.defer(article_id, {"referer": referer, "source": source, "section": section})
+            if decision != backfill_run.FETCH:
+                return None
         if self.args.sections and section is not None and section not in self.args.sections:
             self._count("newscrawl/filtered/other_section")
             self.logger.debug("not fetching article %s: section %s is not in -a sections", article_id, section)
@@ -169,6 +190,8 @@ class AlbawabhSpider(scrapy.Spider):
         reason = self.policy.reason(record, hint, crawl_now(self.crawler.settings)) if keeps_state else "new"
         if reason is None:
             self._count("newscrawl/revisit/skipped")
+            if self.backfill is not None:  # delivered by an earlier run: nothing to deliver again
+                self.backfill.settled(article_id)
             return None
         meta: dict[str, Any] = {"article_id": article_id, "fetch_reason": reason,
                                 "handle_httpstatus_list": [304, *GONE_STATUSES]}
@@ -189,6 +212,8 @@ class AlbawabhSpider(scrapy.Spider):
         if request is not None:
             self._requested_ids.add(article_id)
             self._records[article_id] = record
+            if self.backfill is not None:
+                self.backfill.requested(article_id)
             self._count(f"newscrawl/fetch/{reason}")
         elif keeps_state and (record is None or not record.delivered):
             # Refused by the request limit: the next run starts with it (the page that linked it may never
@@ -214,6 +239,15 @@ class AlbawabhSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self._started = True
         base = self.site.base_url
+        if self.backfill is not None and self.backfill.finished_before:
+            return  # said so in one line when the run opened
+        if self.args.ids is not None:
+            for article_id in self.args.ids.newest_first():
+                if request := self._consider(article_id, f"{base}/", "backfill"):
+                    yield request
+                elif self._requests >= self.max_requests:
+                    break  # the next run goes on from the ledger
+            return
         requests: list[scrapy.Request | None] = []
         if "feeds" in self.args.discover:
             feeds = [f"{base}/rss/section/{section}" for section in self.args.sections] or [f"{base}/rss.xml"]
@@ -224,7 +258,7 @@ class AlbawabhSpider(scrapy.Spider):
                 requests.append(self._request(f"{base}/robots.txt", "sitemaps", self.read_robots, priority=10))
             requests.append(self._sitemap_request(f"{base}/sitemaps.xml", base, 0))
         extension = self._state
-        if extension is not None and extension.store is not None:  # what an earlier run found but never asked
+        if self.backfill is None and extension is not None and extension.store is not None:  # found, never asked
             for article_id in extension.store.pending(self.max_requests // 2):
                 self._count("newscrawl/discovery/backlog/urls")
                 requests.append(self._consider(article_id, f"{base}/", "backlog"))
@@ -380,6 +414,10 @@ class AlbawabhSpider(scrapy.Spider):
         article_ids: list[str] = []
         own_ids: list[str] = []
         dates = []
+        if self.backfill is not None:  # learn the page's card dates before placing its undated links
+            for href, date in cards[:own]:
+                if date and (url := self.site.crawl_url(href, response.url)) and (found := article_id_from_url(url)):
+                    self.backfill.card(found, self._date(date))
         for position, (href, date) in enumerate(cards):
             url = self.site.crawl_url(href, response.url)
             if not (url and (article_id := article_id_from_url(url))):
@@ -416,19 +454,24 @@ class AlbawabhSpider(scrapy.Spider):
         if page_number(response.url) >= self.args.max_pages:
             self._count("newscrawl/listing/stopped/max_pages")
             return
-        if self.args.since and dates and self._all_older(dates):
+        if self.args.since and dates and self._reaches_since(dates):
             self._count("newscrawl/listing/stopped/since")
+            if self.backfill is not None:
+                self.backfill.listing_exhausted = True
             return
         # The listing's own cards, newest first: once its last card is an article a clean run confirmed,
-        # the pages below hold nothing new (the sidebar and links elsewhere on the page do not count).
+        # the pages below hold nothing new (the sidebar and links elsewhere on the page do not count). Not
+        # in a backfill: the window may lie far below what earlier runs confirmed.
         last = (own_ids or article_ids)[-1:]
-        if self.stop_on_seen and last and self._confirmed(last[0]):
+        if self.stop_on_seen and self.backfill is None and last and self._confirmed(last[0]):
             self._count("newscrawl/listing/stopped/seen")
             return
         next_href = page.next_page()
         if next_href and (url := self.site.crawl_url(next_href, response.url)):
             if page_number(url) > page_number(response.url) and (request := self._listing_request(url)):
                 yield request
+        elif self.backfill is not None:
+            self.backfill.listing_exhausted = True
 
     def _confirmed(self, article_id: str) -> bool:
         extension = self._state
@@ -441,12 +484,14 @@ class AlbawabhSpider(scrapy.Spider):
         self._listings.add(url)
         return self._request(url, "listings", self.parse_listing)
 
-    def _all_older(self, dates: list[str | None]) -> bool:
-        """True when every card dated on this page is older than ``since`` (undated cards don't count)."""
+    def _reaches_since(self, dates: list[str | None]) -> bool:
+        """True when the page's last dated card (the oldest: listings are newest first) is older than
+        ``since``: the pages below are older still. Undated cards don't count; a pinned old card at the top
+        does not stop the paging."""
         now = crawl_now(self.crawler.settings)
         parsed = [parse_date(text, now=now) for text in dates if text]
         parsed = [value for value in parsed if value is not None]
-        return bool(parsed) and all(value < self.args.since for value in parsed)
+        return bool(parsed) and parsed[-1] < self.args.since
 
     # -- articles -------------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -468,6 +513,7 @@ class AlbawabhSpider(scrapy.Spider):
             self._count("newscrawl/dropped/not_html")
             self.logger.warning("dropped %s: not an HTML page (%s)", response.url,
                                 response.headers.get("Content-Type", b"").decode("latin-1"))
+            self._settled(response)
             return
         if "partial" in response.flags:  # no Content-Length, ended by the server closing: maybe cut short
             yield from self._retry_or_drop(response, "partial_body", "the body may be cut short")
@@ -490,7 +536,10 @@ class AlbawabhSpider(scrapy.Spider):
         if item is None:
             self._count("newscrawl/dropped/not_article")
             self.logger.warning("dropped %s: no article id on the page", response.url)
+            self._settled(response)
             return
+        if self.backfill is not None:  # every dated article teaches the window's id-to-date relation
+            self.backfill.learn(item.article_id, self._date(item.published_at))
         if self.args.sections:
             page_section = section_filter.section_id_of(response.selector, item.section)
             verdict = section_filter.verdict(self.args.sections, page_section, response.meta.get("section_hint"))
@@ -498,6 +547,7 @@ class AlbawabhSpider(scrapy.Spider):
                 self._count(f"newscrawl/filtered/{verdict}")
                 self.logger.debug("not emitting %s: section %s is not in -a sections", response.url,
                                   page_section or "unknown")
+                self._settled(response)
                 return
         item.fetch_info = {
             "fetched_at": iso(crawl_now(self.crawler.settings)),
@@ -506,9 +556,10 @@ class AlbawabhSpider(scrapy.Spider):
             "hint_date": response.meta.get("hint_date"),
             "reason": response.meta.get("fetch_reason"),
         }
-        # Read-also and other links inside the body: on the same site, articles only.
+        # Read-also and other links inside the body: on the same site, articles only (an id range asks
+        # for every id of the range itself, and for nothing outside it).
         links = 0
-        for block in item.body_blocks:
+        for block in item.body_blocks if self.args.ids is None else ():
             for link in block.article_links:
                 links += 1
                 if self._links_capped(links, response.url):
@@ -519,6 +570,16 @@ class AlbawabhSpider(scrapy.Spider):
                 continue
             break
         yield item
+
+    def _settled(self, response: Response) -> None:
+        """In a backfill: this article page had nothing to deliver; a resumed run does not ask it again."""
+        if self.backfill is not None and (article_id := response.meta.get("article_id")):
+            self.backfill.settled(article_id)
+
+    def follow_deferred(self, article_id: str, context: dict) -> scrapy.Request | None:
+        """The request for a link the backfill held back until the spider was idle (``Backfill.spider_idle``)."""
+        return self._consider(article_id, context["referer"], context["source"], section=context.get("section"),
+                              placed=True)
 
     def _record(self, article_id: str) -> StateRecord | None:
         """The state's record of an article this run requested (read again when another worker of a shared
@@ -531,6 +592,7 @@ class AlbawabhSpider(scrapy.Spider):
     def _not_modified(self, response: Response) -> None:
         """304: the page is as delivered; the fetch is recorded so its revisit reason is spent."""
         self._count("newscrawl/revisit/not_modified")
+        self._settled(response)
         article_id = response.meta["article_id"]
         record = self._record(article_id)
         extension = self._state
@@ -552,6 +614,9 @@ class AlbawabhSpider(scrapy.Spider):
                            http_status=response.status, detected_at=iso(now_at))
             return
         self._count("newscrawl/gone/missing")
+        if self.args.ids is not None:
+            self._count("newscrawl/backfill/missing")
+        self._settled(response)  # never asked again in this backfill; the state's backoff covers later runs
         extension = self._state
         if extension is None or extension.store is None:
             return
