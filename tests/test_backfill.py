@@ -214,3 +214,19 @@ def test_crawl_delay_spaces_a_backfill(tmp_path, history):
     finally:
         polite.shutdown()
         polite.server_close()
+
+
+def test_request_cap_applies_per_run_and_the_next_run_goes_on(tmp_path, server, history):
+    ids = sorted(history.ids, key=int)[:10]  # 10 articles over 19 ids
+    arguments = f"ids={ids[0]}-{ids[-1]}"
+    code, log = run(tmp_path, server.base_url, arguments, NEWSCRAWL_MAX_REQUESTS="12")
+    assert code == 0, log[-2000:]
+    assert "not complete" in log
+    first = len(server.article_fetches())
+    assert first == 12
+    code, log = run(tmp_path, server.base_url, arguments, NEWSCRAWL_MAX_REQUESTS="12")
+    assert code == 0 and "is complete" in log, log[-2000:]
+    fetched = Counter(server.article_fetches())
+    assert len(fetched) == 19 and max(fetched.values()) == 1  # the second run took the 7 ids left, nothing twice
+    delivered = Counter(item["article_id"] for path in feed_files(tmp_path) for item in complete_lines(path))
+    assert delivered == Counter(ids)
