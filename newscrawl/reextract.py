@@ -66,6 +66,7 @@ class Extractor:
 
     def __init__(self):
         from scrapy.crawler import Crawler
+        from scrapy.exceptions import NotConfigured
         from scrapy.utils.misc import build_from_crawler, load_object
         from scrapy.utils.project import get_project_settings
 
@@ -87,7 +88,12 @@ class Extractor:
         self._spiders: dict[str, object] = {}
         self.decoders = [build_from_crawler(load_object(path), self.crawler) for path in DECODERS]
         ordered = sorted(pipelines.items(), key=lambda entry: entry[1])
-        self.pipelines = [build_from_crawler(load_object(path), self.crawler) for path, _ in ordered]
+        self.pipelines = []
+        for path, _ in ordered:
+            try:
+                self.pipelines.append(build_from_crawler(load_object(path), self.crawler))
+            except NotConfigured:  # switched off for this use, as Scrapy's own manager skips it (the date window)
+                continue
 
     def spider(self, url: str):
         parts = urlsplit(url)
