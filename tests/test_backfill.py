@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -142,6 +143,9 @@ def test_id_range_killed_and_resumed(tmp_path, history):
         first = [item["article_id"] for path in feed_files(tmp_path) for item in complete_lines(path)]
         fetched_first = len(slow.article_fetches())
         assert 40 <= len(first) < len(in_range)
+        with sqlite3.connect(tmp_path / "state.sqlite3") as db:  # the checkpoints committed articles to the state
+            known = {row[0] for row in db.execute("SELECT article_id FROM articles WHERE version > 0")}
+        assert known and known <= set(first)
 
         code, log = run(tmp_path, slow.base_url, f"ids={start}-{end}")
         assert code == 0, log[-3000:]

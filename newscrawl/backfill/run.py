@@ -32,6 +32,7 @@ from newscrawl.backfill.ids import IdRange
 from newscrawl.backfill.ledger import backfill_key, open_ledger
 from newscrawl.backfill.politeness import CrawlDelay
 from newscrawl.backfill.window import AFTER, BEFORE, INSIDE, IdDates, Window
+from newscrawl.state import state_extension
 
 logger = logging.getLogger(__name__)
 
@@ -306,7 +307,7 @@ class Backfill:
         durable = feed_durable_now(self.crawler, self._awaiting) if self._awaiting else set()
         self._commit(durable)
 
-    def _commit(self, durable: set[str]) -> None:
+    def _commit(self, durable: set[str], *, early: bool = True) -> None:
         ids = (self._awaiting & durable) | self._settled
         if not ids:
             return
@@ -315,6 +316,12 @@ class Backfill:
         except Exception as exc:  # the next checkpoint tries again; a resume re-fetches a little more
             logger.warning("%s: checkpoint failed (%s)", self.describe, exc)
             return
+        delivered = self._awaiting & ids
+        if early and delivered and (extension := state_extension(self.crawler)) is not None:
+            try:  # the articles' own state records too, so that a killed run leaves them known
+                extension.commit_early(delivered)
+            except Exception as exc:
+                logger.warning("%s: committing the checkpoint's articles to the state failed (%s)", self.describe, exc)
         self.done |= ids
         self._awaiting -= ids
         self._settled -= ids
@@ -333,7 +340,7 @@ class Backfill:
 
         try:
             delivery = delivery_of(self.crawler)
-            self._commit(set(delivery.durable) if delivery is not None else set())
+            self._commit(set(delivery.durable) if delivery is not None else set(), early=False)
             for path, _ in self.ledger.files(self.key):  # this run's files: the Delivery above has decided them
                 self.ledger.drop_file(self.key, path)
             stats = self.stats.get_stats()

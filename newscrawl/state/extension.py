@@ -92,6 +92,15 @@ class StateExtension:
         """An emitted article (or deletion record): committed if its feeds are stored."""
         self._staged[record.article_id] = record
 
+    def commit_early(self, keys) -> int:
+        """A backfill's checkpoint (``newscrawl.backfill.run``): the staged records of ``keys``, whose lines every
+        feed durably holds now, committed before the end of the run, so that a killed run still leaves them
+        known. Not confirmed (only the end of a clean run confirms); committed again at the end."""
+        records = [self._staged[key] for key in keys if key in self._staged]
+        if self.store is None or not records:
+            return 0
+        return self.store.commit(records)
+
     def check(self, record: StateRecord) -> None:
         """A fetch with nothing to deliver: committed in any case."""
         self._checked[record.article_id] = record
