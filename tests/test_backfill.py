@@ -92,6 +92,7 @@ def test_window_emits_exactly_its_articles(tmp_path, server, history):
 
     code, log = run(tmp_path, server.base_url, f"sections={SECTION}", f"since={CAIRO_SINCE}", f"until={CAIRO_UNTIL}")
     assert code == 0, log[-3000:]
+    assert "is complete" in log  # until is in the past: nothing can enter the window any more
     items = [item for path in feed_files(tmp_path) for item in complete_lines(path)]
     emitted = Counter(item["article_id"] for item in items)
     assert set(emitted) == expected

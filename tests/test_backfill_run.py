@@ -28,6 +28,7 @@ class Stats(dict):
 class Crawler:
     def __init__(self):
         self.stats = Stats()
+        self.settings = {"NEWSCRAWL_NOW": "2026-12-05T00:00:00+00:00"}
 
 
 def backfill(window: Window | None = None, ids=None) -> Backfill:
@@ -108,3 +109,16 @@ def test_snapshot_of_a_window_estimates_from_card_dates():
     assert snap.articles_total == 60
     assert not snap.exact
     assert snap.pages_total > 3 + snap.articles_total
+
+
+@pytest.mark.parametrize(
+    ("window", "ids", "open_ended"),
+    [
+        pytest.param(Window(SINCE, UNTIL), None, False, id="window-in-the-past"),
+        pytest.param(Window(SINCE, None), None, True, id="no-until"),
+        pytest.param(Window(SINCE, datetime(2027, 1, 1, tzinfo=CAIRO)), None, True, id="until-ahead"),
+        pytest.param(Window(), IdRange(4900000, 4900001), False, id="id-range"),
+    ],
+)
+def test_only_a_closed_window_can_finish(window, ids, open_ended):
+    assert backfill(window, ids).open_ended() is open_ended

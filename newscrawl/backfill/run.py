@@ -359,16 +359,31 @@ class Backfill:
             self.stats.set_value("newscrawl/backfill/settled", len(self.done))
             if self.finished_before:
                 return
-            if clean and not unsettled:
+            if clean and not unsettled and not self.open_ended():
                 self.ledger.finish(self.key, _now())
                 self.stats.set_value("newscrawl/backfill/finished", 1)
                 logger.info("%s is complete: %d ids settled", self.describe, len(self.done))
+            elif clean and not unsettled:
+                logger.info(
+                    "%s is up to date (%d ids settled); its window is open (no until, or until is still "
+                    "ahead), so a later run looks for new articles",
+                    self.describe,
+                    len(self.done),
+                )
             else:
                 left = f"{len(unsettled)} ids still to settle" if unsettled else "the run was not clean"
                 logger.info("%s not complete (%s): run it again with the same arguments to go on", self.describe, left)
         finally:
             self.ledger.close()
             self.ledger = None
+
+    def open_ended(self) -> bool:
+        """A window that new articles may still enter: never finished (an id range always can be)."""
+        if self.ids is not None:
+            return False
+        from newscrawl.state.revisit import crawl_now
+
+        return self.window.until is None or self.window.until >= crawl_now(self.crawler.settings)
 
     # -- progress -------------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
