@@ -150,11 +150,14 @@ def run_outcome(stats: dict, settings=None) -> Outcome:
     listings = stats.get("newscrawl/pages/listing", 0)
     # A distributed worker that joins when the run's pages are all taken fetches nothing, and is fine.
     other_workers_crawled = stats.get("newscrawl/distributed/run_seen", 0) > 0
+    # A backfill that an earlier run finished asks nothing; an id range whose pages all answered 404 was reached.
+    backfill_answered = bool(stats.get("newscrawl/backfill/finished_before") or stats.get("newscrawl/backfill/missing"))
     # Feeds and sitemaps that were read answer for the site as well as listings do (-a discover=feeds,sitemaps).
     documents = sum(stats.get(f"newscrawl/discovery/{source}/documents", 0)
                     - stats.get(f"newscrawl/discovery/{source}/failed", 0) for source in ("feeds", "sitemaps"))
     listed = sum(stats.get(f"newscrawl/discovery/{source}/urls", 0) for source in ("feeds", "sitemaps"))
-    if not listings and not stats.get("newscrawl/pages/article", 0) and not other_workers_crawled:
+    if (not listings and not stats.get("newscrawl/pages/article", 0) and not other_workers_crawled
+            and not backfill_answered):
         if not documents:
             outcome.reasons.append(nothing_reached_reason(stats))
         elif not listed:

@@ -131,6 +131,9 @@ NEWSCRAWL_MAX_SITEMAPS = env_int("NEWSCRAWL_MAX_SITEMAPS", 20)  # sitemap files 
 
 # -- history (newscrawl.backfill) ------------------------------------------------------------------------
 NEWSCRAWL_PROGRESS_INTERVAL = env_float("NEWSCRAWL_PROGRESS_INTERVAL", 30.0)  # seconds between progress lines
+# A backfill fsyncs its feed and records the ids it durably holds every so many articles or seconds.
+NEWSCRAWL_CHECKPOINT_ITEMS = env_int("NEWSCRAWL_CHECKPOINT_ITEMS", 10)
+NEWSCRAWL_CHECKPOINT_INTERVAL = env_float("NEWSCRAWL_CHECKPOINT_INTERVAL", 5.0)
 
 # -- crawl health (newscrawl.extensions.health): a failed check makes the run exit 1 ------------------------
 NEWSCRAWL_HEALTH_ENABLED = env_bool("NEWSCRAWL_HEALTH_ENABLED", True)

@@ -178,11 +178,6 @@ def test_id_range_killed_and_resumed(tmp_path, history):
         slow.server_close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newscrawl.outcome judges a run that fetched nothing as failed ('the site did "
-    "not answer'); a finished backfill needs newscrawl/backfill/finished_before to count as success",
-)
 def test_a_finished_backfill_exits_0(tmp_path, server, history):
     ids = sorted(history.ids, key=int)
     code, log = run(tmp_path, server.base_url, f"ids={ids[0]}-{ids[3]}")

@@ -19,7 +19,6 @@ Made by the spider for a crawl with ``-a since``/``-a until`` or ``-a ids`` (:me
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -416,30 +415,9 @@ class Backfill:
 
 
 def feed_durable_now(crawler, keys: set[str]) -> set[str]:
-    """Which of ``keys`` every feed durably holds right now: local files are flushed and fsynced here
-    (a local file's complete lines are then on disk, like a stored file's); a remote feed holds only the
-    keys of the objects it already stored. Reads newscrawl's FeedExporter's per-file accounts."""
+    """Which of ``keys`` every feed durably holds right now (newscrawl's FeedExporter.durable_now)."""
     exporter = feed_exporter(crawler)
-    if exporter is None:
-        return set()
-    holds: dict[str, set[str]] = {uri: set(account.stored) for uri, account in exporter._accounts.items()}
-    open_slots = set(exporter.slots)
-    for slot, record in exporter._files.items():
-        if not record.local or record.error is not None or slot not in open_slots or slot.file is None:
-            continue
-        try:
-            if (stream := getattr(slot.exporter, "stream", None)) is not None:  # CSV writes through a text layer
-                stream.flush()
-            _sync(slot.file)
-        except OSError as exc:
-            logger.warning("checkpoint: cannot sync %s (%s)", slot.uri, exc)
-            continue
-        holds[record.feed].update(record.written)
-    durable = set(keys)
-    for uri, account in exporter._accounts.items():
-        durable -= account.accepted - holds[uri]
-        durable -= account.missing
-    return durable
+    return exporter.durable_now(keys) if exporter is not None else set()
 
 
 def feed_exporter(crawler):
@@ -469,13 +447,6 @@ def complete_ids(path: str) -> set[str]:
     except OSError as exc:
         logger.warning("cannot read back the feed file %s (%s): its articles will be fetched again", path, exc)
     return ids
-
-
-def _sync(file) -> None:
-    if hasattr(file, "file"):  # a post-processed (gzip) file: its partial stream is not readable lines
-        raise OSError("a post-processed file is complete only once closed")
-    file.flush()
-    os.fsync(file.fileno())
 
 
 def _now() -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,6 +276,32 @@ class FeedExporter(feedexport.FeedExporter):
                 await DeferredList(list(self._pending_close_tasks))
         self.delivery = self._deliver()
         await self.crawler.signals.send_catch_log_async(signals.feed_exporter_closed)
+
+    def durable_now(self, keys: set[str]) -> set[str]:
+        """Which of ``keys`` every feed durably holds now, mid-run (a backfill's checkpoint): open local files
+        are flushed and fsynced here, so their complete lines count like a stored file's; a remote feed holds
+        only the keys of the objects it already stored. A post-processed (gzip) file counts once closed."""
+        holds: dict[str, set[str]] = {uri: set(account.stored) for uri, account in self._accounts.items()}
+        open_slots = set(self.slots)
+        for slot, record in self._files.items():
+            if not record.local or record.error is not None or slot not in open_slots or slot.file is None:
+                continue
+            if hasattr(slot.file, "file"):  # post-processed: its partial stream is no readable lines yet
+                continue
+            try:
+                if (stream := getattr(slot.exporter, "stream", None)) is not None:  # CSV writes through text
+                    stream.flush()
+                slot.file.flush()
+                os.fsync(slot.file.fileno())
+            except OSError as exc:
+                logger.warning("checkpoint: cannot sync %s (%s)", slot.uri, exc)
+                continue
+            holds[record.feed].update(record.written)
+        durable = set(keys)
+        for uri, account in self._accounts.items():
+            durable -= account.accepted - holds[uri]
+            durable -= account.missing
+        return durable
 
     def _deliver(self) -> Delivery:
         closed = [(slot, record) for slot, record in self._files.items() if record.stored is not None]

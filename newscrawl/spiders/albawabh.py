@@ -47,6 +47,7 @@ from newscrawl.backfill.run import Backfill
 from newscrawl.dates import parse_date
 from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from newscrawl.failures import describe
 from newscrawl.items import Deletion
 from newscrawl.sites.albawabh import ArticlePage, ListingPage
 from newscrawl.sites.urls import (
@@ -153,7 +154,7 @@ class AlbawabhSpider(scrapy.Spider):
         if len(unreached) < 20:
             self.crawler.stats.set_value("newscrawl/unreached/urls", [*unreached, request.url])
         self.logger.warning("%s %s was not reached (%s): the next run pages past it", kind, request.url,
-                            failure.getErrorMessage())
+                            describe(failure.value, request.url) or failure.getErrorMessage())
 
     @property
     def _state(self):
