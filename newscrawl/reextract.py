@@ -13,7 +13,6 @@ code is 1, the items read so far still written.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -53,6 +52,19 @@ def article_id(url: str) -> str | None:
     from newscrawl.sites.urls import article_id_from_url
 
     return article_id_from_url(url)
+
+
+def dechunk(payload: bytes) -> bytes:
+    """Undo ``Transfer-Encoding: chunked`` as other tools store it (the content coding, gzip, is left to
+    Scrapy's decompression as in the crawl). A payload that does not parse as chunks is returned as it is:
+    some tools keep the header but store the body de-chunked."""
+    import io
+
+    from warcio.bufferedreaders import ChunkedDataReader
+
+    reader = ChunkedDataReader(io.BytesIO(payload))
+    data = reader.read()
+    return data if not reader.not_chunked else payload
 
 
 def crawled_at(warc_date: str) -> str:
@@ -110,14 +122,19 @@ class Extractor:
         from scrapy.responsetypes import responsetypes
 
         headers = Headers()
+        chunked = False
         for name, value in capture.http_headers or []:
+            if name.lower() == "transfer-encoding":
+                chunked = chunked or "chunked" in value.lower()
+                continue  # a transfer coding is undone here; the crawl's responses never carry one
             headers.appendlist(name, value.encode("latin-1", "replace"))
+        body = dechunk(capture.payload or b"") if chunked else capture.payload
         meta = {"article_id": article_id(capture.url)}
         if listing_date := capture.headers.get(LISTING_DATE_HEADER):
             meta["listing_date"] = listing_date
         request = scrapy.Request(capture.url, meta=meta, callback=spider.parse_article)
-        cls = responsetypes.from_args(headers=headers, url=capture.url, body=capture.payload)
-        response = cls(url=capture.url, status=capture.status, headers=headers, body=capture.payload, request=request)
+        cls = responsetypes.from_args(headers=headers, url=capture.url, body=body)
+        response = cls(url=capture.url, status=capture.status, headers=headers, body=body, request=request)
         for decoder in self.decoders:
             response = decoder.process_response(request, response)
         return response
@@ -183,12 +200,27 @@ def index(paths: list[Path], counts: Counter[str], errors: list[ReadError]) -> l
     return sorted(chosen.values(), key=lambda entry: entry.order)
 
 
-def write_items(chosen: list[Chosen], output, counts: Counter[str], errors: list[ReadError]) -> None:
-    """Pass 2: extract each chosen capture and write its items as JSON Lines."""
-    from newscrawl.items import exported_fields
+def exporter_for(extractor: Extractor, output):
+    """The crawl's JSON Lines exporter (NEWSCRAWL_ITEM_SCHEMA, FEED_EXPORT_FIELDS and encoding), as its feeds
+    build it, so a rebuilt feed has the shape of the crawl's."""
+    from scrapy.utils.misc import build_from_crawler, load_object
 
-    fields = exported_fields()
+    settings = extractor.crawler.settings
+    exporters = {**settings.getdict("FEED_EXPORTERS_BASE"), **settings.getdict("FEED_EXPORTERS")}
+    return build_from_crawler(
+        load_object(exporters["jsonlines"]),
+        extractor.crawler,
+        output,
+        fields_to_export=settings.getlist("FEED_EXPORT_FIELDS") or None,
+        encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
+    )
+
+
+def write_items(chosen: list[Chosen], output, counts: Counter[str], errors: list[ReadError]) -> None:
+    """Pass 2: extract each chosen capture and write its items through the crawl's exporter."""
     extractor = Extractor()
+    exporter = exporter_for(extractor, output)
+    exporter.start_exporting()
     by_path: dict[Path, list[int]] = {}
     for entry in chosen:
         by_path.setdefault(entry.path, []).append(entry.offset)
@@ -206,9 +238,24 @@ def write_items(chosen: list[Chosen], output, counts: Counter[str], errors: list
                 continue
             counts.update(events)
             for item in items:
-                line = {name: item[name] for name in fields if name in item}
-                output.write(json.dumps(line, ensure_ascii=False) + "\n")
+                exporter.export_item(item)
                 counts["emitted"] += 1
+    exporter.finish_exporting()
+
+
+OPEN_WARNING = "the crawl that wrote it was killed; its last record may be cut"
+SUFFIXES = (".warc.gz", ".warc", ".warc.gz.open")
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a directory stands for its WARC files (and still-open ones), sorted by name."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(SUFFIXES)))
+        else:
+            files.append(path)
+    return files
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,7 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit 0 when every file was read whole, 1 when a file was damaged or a page failed "
         "(the items that could be read are still written), 2 on bad arguments.",
     )
-    parser.add_argument("warcs", nargs="+", metavar="WARC", type=Path, help="WARC files (.warc.gz) to read")
+    parser.add_argument(
+        "warcs",
+        nargs="+",
+        metavar="WARC",
+        type=Path,
+        help="WARC files (.warc.gz, .warc) or directories of them to read",
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -237,18 +290,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    missing = [str(path) for path in args.warcs if not path.is_file()]
+    missing = [str(path) for path in args.warcs if not path.exists()]
     if missing:
         print(f"reextract: error: no such file: {', '.join(missing)}", file=sys.stderr)
         return BAD_ARGUMENT
+    args.warcs = expand(args.warcs)
+    for path in args.warcs:
+        if path.name.endswith(".open"):
+            print(f"reextract: warning: {path} was not closed: {OPEN_WARNING}", file=sys.stderr)
     counts: Counter[str] = Counter()
     errors: list[ReadError] = []
     chosen = index(args.warcs, counts, errors)
     if str(args.output) == "-":
-        write_items(chosen, sys.stdout, counts, errors)
+        write_items(chosen, sys.stdout.buffer, counts, errors)
     else:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        with args.output.open("w", encoding="utf-8") as output:
+        with args.output.open("wb") as output:
             write_items(chosen, output, counts, errors)
     print(
         f"reextract: {counts['records']} records read from {len(args.warcs)} file(s), "

@@ -18,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 GZIP_MAGIC = b"\x1f\x8b\x08"
 CHUNK = 1 << 20
 MAX_MESSAGE = 160
+WARC_VERSIONS = ("WARC/1.0", "WARC/1.1")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class ReadError:
     path: Path
     offset: int
     message: str
+    fatal: bool = False  # the file is not a WARC: nothing after it is read
 
     def __str__(self) -> str:
         return f"{self.path}: offset {self.offset}: {self.message}"
@@ -74,6 +76,9 @@ def scan(
     """Every record of ``path`` (or only those starting at ``offsets``), then every error met."""
     path = Path(path)
     with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            yield ReadError(path, 0, "empty file: not a WARC", fatal=True)
+            return
         if offsets is not None:
             for offset in offsets:
                 yield from _read_from(file, path, offset, want_payload, limit=1)
@@ -85,7 +90,7 @@ def scan(
                 if isinstance(result, ReadError):
                     error = result
                 yield result
-            if error is None:
+            if error is None or error.fatal:
                 return
             start = _next_member(file, error.offset + 1)
 
@@ -100,6 +105,12 @@ def _read_from(file, path: Path, start: int, want_payload, limit: int | None = N
         for record in iterator:
             offset = iterator.offset  # the record's start (get_record_offset() would read the record first)
             headers = record.rec_headers
+            if record.format != "warc" or headers.protocol not in WARC_VERSIONS:
+                # warcio reads what is not a WARC as ARC lines: text and random bytes would pass as records
+                first = offset == 0 and count == 0
+                what = "the file is not a WARC" if first else "not a WARC record"
+                yield ReadError(path, offset, f"{what} (no WARC/1.0 or WARC/1.1 version line)", fatal=first)
+                return
             capture = Capture(
                 path=path,
                 offset=offset,
