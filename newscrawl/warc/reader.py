@@ -137,6 +137,9 @@ def _read_from(file, path: Path, start: int, want_payload, limit: int | None = N
                 return
     except Exception as exc:  # zlib, EOF, a header warcio cannot parse: all mean this record is lost
         where = iterator.offset if iterator.offset is not None else offset
+        if where == 0 and count == 0 and "Unknown archive format" in str(exc):
+            yield ReadError(path, 0, "the file is not a WARC (" + describe(exc) + ")", fatal=True)
+            return
         yield ReadError(path, where, describe(exc))
         return
     size = os.fstat(file.fileno()).st_size
