@@ -243,6 +243,20 @@ def write_items(chosen: list[Chosen], output, counts: Counter[str], errors: list
     exporter.finish_exporting()
 
 
+def schema_problem() -> str | None:
+    """Why NEWSCRAWL_ITEM_SCHEMA cannot be written, checked before any file is read."""
+    from scrapy.utils.project import get_project_settings
+
+    from newscrawl.schema.exporters import ItemSchemaError, item_schema
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    try:
+        item_schema(get_project_settings())
+    except ItemSchemaError as exc:
+        return str(exc)
+    return None
+
+
 OPEN_WARNING = "the crawl that wrote it was killed; its last record may be cut"
 SUFFIXES = (".warc.gz", ".warc", ".warc.gz.open")
 
@@ -293,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(path) for path in args.warcs if not path.exists()]
     if missing:
         print(f"reextract: error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return BAD_ARGUMENT
+    empty = [str(path) for path in args.warcs if path.is_dir() and not expand([path])]
+    if empty:
+        print(f"reextract: error: no WARC files (*.warc.gz, *.warc) in: {', '.join(empty)}", file=sys.stderr)
+        return BAD_ARGUMENT
+    if (problem := schema_problem()) is not None:
+        print(f"reextract: error: {problem}", file=sys.stderr)
         return BAD_ARGUMENT
     args.warcs = expand(args.warcs)
     for path in args.warcs:

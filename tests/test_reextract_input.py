@@ -78,3 +78,10 @@ def test_an_open_file_given_by_name_is_read_with_the_warning(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert f"{opened} {OPEN_WARNING}" in proc.stderr
     assert list(items(tmp_path / "out.jsonl")) == [IDS[0]]
+
+
+def test_a_directory_without_warc_files_is_a_bad_argument(tmp_path):
+    (tmp_path / "notes.txt").write_text("not read\n")
+    proc = reextract(tmp_path, "-o", tmp_path / "out.jsonl")
+    assert proc.returncode == 2
+    assert "no WARC files" in proc.stderr and str(tmp_path) in proc.stderr
