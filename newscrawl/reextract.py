@@ -7,7 +7,9 @@ decompression and the charset check (the downloader middlewares below the archiv
 record's ``WARC-Date``. An article archived several times (retries, revisits, several runs) is read from
 its latest capture only (WARC-Date, then file and offset order); the earlier ones are counted
 ``superseded``. A damaged file is read past its damage; each error is printed with its offset and the exit
-code is 1, the items read so far still written.
+code is 1, the items read so far still written. Items are written by the crawl's JSON Lines exporter
+(NEWSCRAWL_ITEM_SCHEMA applies). Other tools' chunked payloads are de-chunked; a file that is not a WARC
+(or is empty) is a read error; a directory stands for its WARC files; ``.open`` files are read with a warning.
 """
 
 from __future__ import annotations
