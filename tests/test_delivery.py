@@ -255,3 +255,26 @@ def test_failed_s3_batches_are_not_uploaded_and_not_durable(tmp_path, disk, moto
     assert crawler.stats.get_value("feedexport/failed_count/FaultyS3FeedStorage") == failed_count
     assert delivery.write_errors == failed_count == crawler.stats.get_value("newscrawl/feeds/write_errors")
     assert not list((tmp_path / "staging").iterdir())  # no staging file left behind
+
+
+def test_mid_run_only_keys_every_feed_holds_are_durable(tmp_path, disk):
+    """A backfill's checkpoint asks mid-run; an item whose item_scraped has not reached the exporter yet
+    (another handler ran first) is in no file and must not count as delivered."""
+    uri = str(tmp_path / "%(name)s.jsonl")
+    crawler = get_crawler(Spider, {"TWISTED_REACTOR_ENABLED": False, "FEEDS": {uri: dict(LOCAL_FEED_OPTIONS)},
+                                   "FEED_STORAGES": {"": FAULTY_FILE}, "FEED_EXPORT_ENCODING": "utf-8"})
+    spider = Spider.from_crawler(crawler, name="albawabh")
+    crawler.spider = spider
+    exporter = FeedExporter.from_crawler(crawler)
+    scraped = items(4)
+
+    async def scenario() -> set[str]:
+        exporter.open_spider(spider)
+        for item in scraped[:3]:
+            exporter.item_scraped(item, spider)
+        durable = exporter.durable_now(set(keys(1, 4)))
+        await exporter.close_spider(spider)
+        return durable
+
+    assert asyncio.run(scenario()) == set(keys(1, 3))
+    assert ids((tmp_path / "albawabh.jsonl").read_bytes()) == sorted(keys(1, 3))

@@ -183,3 +183,18 @@ def test_pipeline_off_without_window():
     crawler = type("C", (), {"spider": type("S", (), {"args": None})(), "stats": None})()
     with pytest.raises(NotConfigured):
         WindowPipeline.from_crawler(crawler)
+
+
+def test_a_date_alone_ends_with_its_last_instant_on_the_night_summer_time_ends():
+    # Egypt left summer time on the night of 26-27 October 2023 (Thursday 24:00 +03 -> 23:00 +02): the 26th
+    # has 25 hours, the repeated hour being 23:00-23:59 +02:00. Back-to-back day windows must meet.
+    day_end, next_start = parse_bound("2023-10-26", end=True), parse_bound("2023-10-27")
+    assert next_start.astimezone(UTC) - day_end.astimezone(UTC) == timedelta(microseconds=1)
+    repeated_hour = datetime(2023, 10, 26, 23, 40, tzinfo=ZoneInfo("Etc/GMT-2"))  # 21:40 UTC, still the 26th
+    assert Window(parse_bound("2023-10-26"), day_end).where(repeated_hour) == INSIDE
+    assert Window(next_start, parse_bound("2023-10-27", end=True)).where(repeated_hour) == BEFORE
+
+
+def test_a_compact_date_alone_is_the_whole_day():
+    assert parse_bound("20231030", end=True) == parse_bound("2023-10-30", end=True)
+    assert parse_bound("20231030", end=True).isoformat() == "2023-10-30T23:59:59.999999+02:00"

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from itemadapter import ItemAdapter
@@ -45,10 +46,18 @@ def parse_bound(raw: object, *, end: bool = False) -> datetime:
         raise BoundError("expected an ISO date such as 2023-11-22 or 2023-11-22T10:00") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=CAIRO)
-    if len(text) == 10:  # a date alone: the whole day, in Cairo
+    if _DATE_ONLY.fullmatch(text):  # a date alone (2023-11-22 or 20231122): the whole day, in Cairo
         day = datetime.combine(value.date(), time(), CAIRO)
-        value = (day + timedelta(days=1) - timedelta(microseconds=1)).replace(tzinfo=CAIRO) if end else day
+        if end:
+            # The next day's first instant less 1 µs, in absolute time: on the night summer time ends, the day
+            # has 25 hours, and wall-clock arithmetic would cut the repeated hour off both days.
+            following = datetime.combine(value.date() + timedelta(days=1), time(), CAIRO)
+            return (following.astimezone(UTC) - timedelta(microseconds=1)).astimezone(CAIRO)
+        return day
     return value
+
+
+_DATE_ONLY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,12 @@ class Window:
         return self.since is not None or self.until is not None
 
     def where(self, moment: datetime) -> str:
-        if self.since is not None and moment < self.since:
+        # Compared in UTC: two datetimes in the same zone compare by wall clock, which the repeated hour of
+        # the night summer time ends makes ambiguous.
+        moment = moment.astimezone(UTC)
+        if self.since is not None and moment < self.since.astimezone(UTC):
             return BEFORE
-        if self.until is not None and moment > self.until:
+        if self.until is not None and moment > self.until.astimezone(UTC):
             return AFTER
         return INSIDE
 

@@ -297,9 +297,13 @@ class FeedExporter(feedexport.FeedExporter):
                 logger.warning("checkpoint: cannot sync %s (%s)", slot.uri, exc)
                 continue
             holds[record.feed].update(record.written)
+        # Mid-run, an item may not have reached this exporter yet (another item_scraped handler runs first):
+        # only a key that every feed already holds counts, never one a feed has not seen.
+        if not holds:
+            return set()
         durable = set(keys)
         for uri, account in self._accounts.items():
-            durable -= account.accepted - holds[uri]
+            durable &= holds[uri]
             durable -= account.missing
         return durable
 
