@@ -41,7 +41,9 @@ Choices worth knowing
 * Day first: ``03/11/2023`` is 3 November. When the month slot is over 12 and the day slot is not
   (``11/22/2023``), the two are swapped (never year-first: ``2023-13-01`` is no date); when both are
   impossible (``32/13/2023``) there is no date.
-* Two-digit years are accepted only in numeric forms (``22/11/23``, ``22-Nov-23``) and mean 20YY.
+* Two-digit years mean 20YY: in numeric forms (``22/11/23``, ``22-Nov-23``), and after a month name
+  (``22 نوفمبر 23``, ``22 نوفمبر، 23``) when only punctuation, a time or a zone follows; before a word
+  (``22 نوفمبر 23 قتيلا``) the number's meaning is unknown and the text gives ``None``.
   Years outside 1900..2100 give ``None``. Numeric dates with a year in 1343..1500 (the Umm al-Qura range),
   or followed by ``هـ``, are Hijri.
 * A month with a year but no day (``نوفمبر 2023``) and a bare month name give ``None``.
@@ -49,8 +51,13 @@ Choices worth knowing
   most recent such date not after ``now``.
 * Times without a zone are local to ``tz``; date-only values are midnight local. An explicit zone (offset,
   ``Z``, ``GMT``/``UTC``, a place: ``بتوقيت مكة المكرمة``, ``(توقيت أبوظبي)``, see ``ZONE_PLACES``) is honoured
-  and the result converted to ``tz``; a place not known leaves ``tz`` in force; a date-only value with a zone
-  (``22nd, November 2023 GMT``) is midnight in that zone (02:00 in Cairo).
+  and the result converted to ``tz``; a place not known leaves ``tz`` in force. A date-only value with a zone
+  (``22nd, November 2023 GMT``, ``22 نوفمبر 2023 بتوقيت مكة المكرمة``) is that calendar date, midnight local
+  to ``tz`` with precision DATE: the zone is not applied (it would move the date across midnight).
+  ``ت.غ`` (توقيت غرينتش) is GMT.
+* ``منتصف الليل`` after a clock: ``12:30 منتصف الليل`` is 00:30, ``12:05 بعد منتصف الليل`` 00:05; never noon.
+* A weekday with a clock and no date (``الأربعاء 11:30 ص``) gives ``None``: which week is not said (only
+  ``الخميس الماضي`` is a relative form).
 * Zones come from ``zoneinfo`` (the system's tz database, else the pinned ``tzdata`` package); Egypt's
   summer time since 2023 needs tzdata 2023c or later.
 * DST: a wall time in a fold (Egypt's autumn change repeats 23:00-23:59) takes its first, summer-time
@@ -295,6 +302,9 @@ PM_WORDS = (
 #: Around noon: ``11:30 ظهرا`` is 11:30, ``12:15 ظهرا`` 12:15, ``1:00 ظهرا`` 13:00 (hours 1-6 are PM).
 NOON_WORDS = ("ظهرا", "ظهراً", "ظهرًا", "الظهر", "الظهيرة", "ظهر")
 NIGHT_WORDS = ("ليلاً", "ليلا", "ليلًا", "الليل", "بالليل")
+#: ``منتصف الليل`` (midnight) after a clock: ``12:30 منتصف الليل`` is 00:30, ``12:05 بعد منتصف الليل``
+#: 00:05, ``1:30 بعد منتصف الليل`` 01:30 (hours 1-5 only); never noon.
+MIDNIGHT_WORDS = ("منتصف",)
 
 #: Hours in words after ``الساعة`` (``الساعة الثامنة مساء``), and the minutes words after them.
 HOUR_WORDS = {
@@ -595,6 +605,13 @@ _NOT_TODAY_BEFORE = frozenset(map(_key, NOT_TODAY_BEFORE))
 _NOT_TODAY_AFTER = frozenset(map(_key, NOT_TODAY_AFTER))
 _MONTH_WORDS = frozenset(map(_key, MONTH_WORDS))
 _YEAR_WORDS = frozenset(map(_key, YEAR_WORDS))
+_MIDNIGHT_WORDS = frozenset(map(_key, MIDNIGHT_WORDS))
+_NIGHT_NOUNS = frozenset(map(_key, ("الليل", "ليلا")))
+#: The AM/PM slot's value for ``منتصف الليل`` (not a lexicon kind: read as two words in ``_time``).
+_MIDNIGHT = -1
+#: What may follow a two-digit year after a month name (``22 نوفمبر 23 - 10:30``).
+_AFTER_SHORT_YEAR = frozenset((_END, _COMMA, _NUM, _HOURW, _ZONE, _ZONE_Z, _TZWORD, _SIGN))
+_AMPM_KINDS = frozenset((_AM, _PM, _NIGHT, _MEEM, _NOON))
 
 # ---------------------------------------------------------------------------------------------------
 # Result type
@@ -849,6 +866,12 @@ def _day_month(toks, kinds, vals, sps, i):
             y = vals[k]
         elif ly == 2 and (sep == "-" or sep == "/"):
             y = 2000 + vals[k]
+        elif ly == 2:  # 22 نوفمبر 23, 22 نوفمبر، 23: a year when nothing but punctuation, a time or a
+            nk = kinds[k + 1]  # zone follows; before a word (22 نوفمبر 23 قتيلا) it is unknown: no date
+            if nk in _AFTER_SHORT_YEAR or toks[k + 1] in ("(", ")", "|"):
+                y = 2000 + vals[k]
+            elif nk not in _AMPM_KINDS and nk != _DSEP:
+                return k + 1, ("g", None, 0, 0, form)  # refused in _parse
         if y is not None:
             j = k + 1
     hijri = mkind == _HMON
@@ -943,6 +966,8 @@ def _zone_at(toks, kinds, vals, sps, j):
         return _place_at(toks, j + 1)
     if k == _SIGN or toks[j] == "-":
         return _offset(toks, kinds, vals, sps, j)
+    if toks[j] == "ت" and toks[j + 1] == "." and toks[j + 2] == "غ":  # ت.غ: توقيت غرينتش
+        return 0, (j + 4 if toks[j + 3] == "." else j + 3)
     if toks[j] == "(":
         r = _zone_at(toks, kinds, vals, sps, j + 1) or _place_at(toks, j + 1)
         if r is not None:
@@ -997,6 +1022,12 @@ def _time(toks, kinds, vals, sps, i):
     elif (toks[j] == "بعد" or toks[j] == "قبل") and toks[j + 1] in ("الظهر", "الظهيره"):
         ampm = _PM if toks[j] == "بعد" else _AM
         j += 2
+    elif toks[j] in _MIDNIGHT_WORDS and toks[j + 1] in _NIGHT_NOUNS:  # 12:30 منتصف الليل
+        ampm = _MIDNIGHT
+        j += 2
+    elif toks[j] == "بعد" and toks[j + 1] in _MIDNIGHT_WORDS and toks[j + 2] in _NIGHT_NOUNS:
+        ampm = _MIDNIGHT  # 12:05 بعد منتصف الليل, 1:30 بعد منتصف الليل
+        j += 3
     elif (toks[j] == "a" or toks[j] == "p") and toks[j + 1] == "." and toks[j + 2] == "m":
         ampm = _AM if toks[j] == "a" else _PM
         j += 3
@@ -1030,6 +1061,11 @@ def _hour24(h, ampm):
             return 0
         if 6 <= h < 12:
             return h + 12
+    elif ampm == _MIDNIGHT:
+        if h == 12 or h == 0:
+            return 0
+        if h > 5:
+            return None  # "9:00 بعد منتصف الليل": no such hour
     elif ampm == _NOON:
         if h <= 6:
             return h + 12
@@ -1298,8 +1334,9 @@ def _local(y, m, d, h, mi, s, us, tz):
 
 def _build(y, m, d, t, zone, tz):
     """Aware datetime in ``tz`` from a date, an optional time record and a zone; and its precision."""
-    if t is None:
+    if t is None:  # a calendar date is that date wherever it was written: its zone is not applied
         h = mi = s = us = 0
+        zone = None
     else:
         h, mi, s, us = t[2], t[3], t[4], t[5]
     extra = None
@@ -1482,6 +1519,8 @@ def _parse(text, now, tz) -> tuple | None:
             return None
         return (value, _RELATIVE, "relative", ())
 
+    if times and _WDAY in kinds:
+        return None  # "الأربعاء 11:30 ص": which Wednesday is not said (a weekday is no date; see module doc)
     if times and not loose_year:  # a bare clock time: the most recent such time not after now
         t = times[0]
         z = t[6] if t[6] is not None else zone

@@ -53,7 +53,7 @@ ROWS = [
     P("2023-11-22T13:47:00+02:00", "2023-11-22T13:47:00+02:00", id="site-iso-offset"),
     P("2023-11-22T13:47:00", "2023-11-22T13:47:00+02:00", id="site-iso-no-offset-local"),
     P("Wed, 22 Nov 2023 13:47:00 +0200", "2023-11-22T13:47:00+02:00", id="site-rss-rfc822"),
-    P("22nd, November 2023 GMT", "2023-11-22T02:00:00+02:00", id="aggregator-ordinal-comma-gmt-midnight"),
+    P("22nd, November 2023 GMT", "2023-11-22T00:00:00+02:00", id="aggregator-ordinal-comma-gmt-date-only"),
     P("2025-05-10@11:38:37 GMT", "2025-05-10T14:38:37+03:00", id="aggregator-at-sign-gmt-dst"),
     # -- Egyptian / MSA month names and spellings --------------------------------------------------
     P("5 يناير 2024", "2024-01-05T00:00:00+02:00", id="eg-yanayir"),
@@ -391,6 +391,36 @@ ROWS = [
     # A year standing apart from a day and month: whose year it is is unknown; None, not this year.
     P("22 نوفمبر - الساعة 10:00 - 2020", None, id="i13-loose-year-day-month-unsafe"),
     P("10:00 - 2020", None, id="i13-loose-year-bare-clock-unsafe"),
+    # -- review fixes ---------------------------------------------------------------------------------
+    # A date-only value with a zone is that calendar date (midnight local, as without the zone): the zone
+    # would move it across midnight (Mecca/GST/GMT+3 to 2023-11-21 22:00/23:00, GMT to 02:00).
+    P("22 نوفمبر 2023 بتوقيت مكة المكرمة", "2023-11-22T00:00:00+02:00", id="fix-date-only-mecca"),
+    P("22/11/2023 (بتوقيت مكة المكرمة)", "2023-11-22T00:00:00+02:00", id="fix-date-only-mecca-parens"),
+    P("2023-11-22 (GMT+3)", "2023-11-22T00:00:00+02:00", id="fix-date-only-iso-gmt-plus-3"),
+    P("22 نوفمبر 2023 GST", "2023-11-22T00:00:00+02:00", id="fix-date-only-gst"),
+    P("نشر في: 22 نوفمبر ,2023 GST", "2023-11-22T00:00:00+02:00", id="fix-date-only-label-gst"),
+    P("22nd, November 2023 GMT", "2023-11-22T00:00:00+02:00", id="fix-date-only-gmt"),
+    P("12 يوليو 2023 بتوقيت مكة المكرمة", "2023-07-12T00:00:00+03:00", id="fix-date-only-mecca-summer"),
+    P("28 أبريل 2023 GMT", "2023-04-28T01:00:00+03:00", id="fix-date-only-gmt-on-dst-gap-day"),
+    # Midnight: 12 منتصف الليل is 00:00, never noon.
+    P("22 نوفمبر 2023 - 12:30 منتصف الليل", "2023-11-22T00:30:00+02:00", id="fix-midnight-1230"),
+    P("22 نوفمبر 2023 الساعة 12 منتصف الليل", "2023-11-22T00:00:00+02:00", id="fix-midnight-hour-word"),
+    P("الساعة 12 منتصف الليل", "2023-11-22T00:00:00+02:00", id="fix-midnight-bare-most-recent"),
+    P("22 نوفمبر 2023 12:05 بعد منتصف الليل", "2023-11-22T00:05:00+02:00", id="fix-after-midnight"),
+    P("12:05 بعد منتصف الليل", "2023-11-22T00:05:00+02:00", id="fix-after-midnight-bare"),
+    P("12 يوليو 2023 - 12:30 منتصف الليل", "2023-07-12T00:30:00+03:00", id="fix-midnight-summer"),
+    P("22 نوفمبر 2023 - 01:30 بعد منتصف الليل", "2023-11-22T01:30:00+02:00", id="fix-after-midnight-one"),
+    # ت.غ (توقيت غرينتش) is GMT.
+    P("22/11/2023 11:47 (ت.غ)", "2023-11-22T13:47:00+02:00", id="fix-ta-ghain-gmt"),
+    P("12/07/2023 11:47 (ت.غ)", "2023-07-12T14:47:00+03:00", id="fix-ta-ghain-gmt-summer"),
+    # A two-digit year after a month name (see also test_two_digit_year_is_not_now_s_year).
+    P("22 نوفمبر 23", "2023-11-22T00:00:00+02:00", id="fix-short-year-after-month"),
+    P("22 نوفمبر، 23", "2023-11-22T00:00:00+02:00", id="fix-short-year-after-month-comma"),
+    P("22 نوفمبر 23 - 10:30 ص", "2023-11-22T10:30:00+02:00", id="fix-short-year-then-time"),
+    P("22 نوفمبر 23 قتيلا", None, id="fix-short-number-before-word-unknown"),
+    # A weekday and a clock without a date: which week is not said.
+    P("الأربعاء 11:30 ص", None, id="fix-weekday-clock-no-date"),
+    P("الثلاثاء 11:30 ص", None, id="fix-other-weekday-clock-no-date"),
     # -- no date -------------------------------------------------------------------------------------
     P("", None, id="none-empty"),
     P("   \n\t ", None, id="none-whitespace"),
@@ -456,6 +486,27 @@ def test_precision_and_form(raw, precision, form):
     detail = parse_date_detail(raw, now=NOW)
     assert isinstance(detail, ParsedDate)
     assert (detail.precision, detail.form, detail.warnings) == (precision, form, ())
+
+
+@pytest.mark.parametrize("raw", ["22 نوفمبر 23", "22 نوفمبر، 23", "22 نوفمبر 23 GMT"])
+def test_two_digit_year_is_not_now_s_year(raw):
+    later = datetime(2025, 3, 1, 12, 0, tzinfo=CAIRO)  # the most recent 22 November would be 2024's
+    assert parse_date(raw, now=later).isoformat() == "2023-11-22T00:00:00+02:00"
+
+
+@pytest.mark.parametrize("raw", ["الأربعاء 11:30 ص", "الخميس 11:30 ص", "الثلاثاء 11:30 ص"])
+def test_weekday_with_clock_is_never_today(raw):
+    friday = datetime(2023, 11, 24, 15, 0, tzinfo=CAIRO)
+    assert parse_date(raw, now=friday) is None
+
+
+def test_date_only_with_zone_is_date_precision():
+    for raw in ("22 نوفمبر 2023 بتوقيت مكة المكرمة", "2023-11-22 (GMT+3)", "22nd, November 2023 GMT"):
+        detail = parse_date_detail(raw, now=NOW)
+        assert detail.precision == Precision.DATE
+        assert detail.value == parse_date(
+            raw.split(" (")[0].replace(" GMT", "").replace(" بتوقيت مكة المكرمة", ""), now=NOW
+        )
 
 
 def test_precision_order():
