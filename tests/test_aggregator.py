@@ -53,8 +53,9 @@ def test_seed_published_raw(article):
 
 
 def test_seed_published_at(article):
-    # Read by newscrawl.dates: a date-only GMT value is midnight UTC, 02:00 in Cairo (UTC+2 in November).
-    assert article["published_at"] == "2023-11-22T02:00:00+02:00"
+    # The page gives a date only ("22nd, November 2023 GMT", no clock): that calendar date, midnight in Cairo;
+    # the zone is not applied to a date without a time (newscrawl.dates).
+    assert article["published_at"] == "2023-11-22T00:00:00+02:00"
 
 
 def test_seed_source(article):
@@ -323,7 +324,7 @@ def test_header_line_and_stamp_copy():
     first, carried = load("header-stamp-2024-12-10.txt")
     assert first["title"] == "محافظ الجيزة يتفقد أعمال تطوير ميدان الرماية استعدادا لافتتاح المتحف الكبير"
     assert first["published_raw"] == "10th, December 2024 GMT"  # the تاريخ النشر: date, not the stamp
-    assert first["published_at"] == "2024-12-10T02:00:00+02:00"
+    assert first["published_at"] == "2024-12-10T00:00:00+02:00"  # a date only: that day, midnight in Cairo
     assert first["aggregator_stamp"] == "2025-05-10@11:38:37 GMT"
     assert first["source"] == "البوابة نيوز"
     assert first["keywords"] == ["محافظ الجيزة", "ميدان الرماية", "المتحف المصري الكبير"]
