@@ -612,6 +612,8 @@ _MIDNIGHT = -1
 #: What may follow a two-digit year after a month name (``22 نوفمبر 23 - 10:30``).
 _AFTER_SHORT_YEAR = frozenset((_END, _COMMA, _NUM, _HOURW, _ZONE, _ZONE_Z, _TZWORD, _SIGN))
 _AMPM_KINDS = frozenset((_AM, _PM, _NIGHT, _MEEM, _NOON))
+#: Words after an hour making it a clock (``10 بعد الظهر``, ``12 منتصف الليل``), not a year.
+_CLOCK_AFTER = frozenset(("بعد", "قبل")) | _MIDNIGHT_WORDS
 
 # ---------------------------------------------------------------------------------------------------
 # Result type
@@ -870,7 +872,7 @@ def _day_month(toks, kinds, vals, sps, i):
             nk = kinds[k + 1]  # zone follows; before a word (22 نوفمبر 23 قتيلا) it is unknown: no date
             if nk in _AFTER_SHORT_YEAR or toks[k + 1] in ("(", ")", "|"):
                 y = 2000 + vals[k]
-            elif nk not in _AMPM_KINDS and nk != _DSEP:
+            elif nk not in _AMPM_KINDS and nk != _DSEP and toks[k + 1] not in _CLOCK_AFTER:
                 return k + 1, ("g", None, 0, 0, form)  # refused in _parse
         if y is not None:
             j = k + 1

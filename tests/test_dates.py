@@ -418,6 +418,10 @@ ROWS = [
     P("22 نوفمبر، 23", "2023-11-22T00:00:00+02:00", id="fix-short-year-after-month-comma"),
     P("22 نوفمبر 23 - 10:30 ص", "2023-11-22T10:30:00+02:00", id="fix-short-year-then-time"),
     P("22 نوفمبر 23 قتيلا", None, id="fix-short-number-before-word-unknown"),
+    P("22 نوفمبر 12 منتصف الليل", "2023-11-22T00:00:00+02:00", id="fix-day-month-hour-midnight-not-a-year"),
+    P("22 نوفمبر 2 بعد الظهر", "2023-11-22T14:00:00+02:00", id="fix-day-month-hour-afternoon-not-a-year"),
+    P("22 نوفمبر 11 قبل الظهر", "2023-11-22T11:00:00+02:00", id="fix-day-month-hour-before-noon-not-a-year"),
+    P("22 نوفمبر 10 صباحا", "2023-11-22T10:00:00+02:00", id="fix-day-month-hour-am-not-a-year"),
     # A weekday and a clock without a date: which week is not said.
     P("الأربعاء 11:30 ص", None, id="fix-weekday-clock-no-date"),
     P("الثلاثاء 11:30 ص", None, id="fix-other-weekday-clock-no-date"),
