@@ -312,3 +312,81 @@ def test_after_run_never_raises():
 
     broken = SimpleNamespace(settings=None)  # anything at all goes wrong inside: one warning, no exception
     after_run(broken, None, {})
+
+
+@contextmanager
+def slow_receiver(every: float = 2.0, lines: int = 60):
+    """A receiver that answers a request with a status line, then one header line every ``every`` seconds,
+    and never ends the headers: urllib's per-read timeout never fires on it."""
+    listener = socket.create_server((LOOPBACK, 0))
+    stop = threading.Event()
+    connections: list[socket.socket] = []
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            connections.append(connection)
+            threading.Thread(target=drip, args=(connection,), daemon=True).start()
+
+    def drip(connection: socket.socket) -> None:
+        try:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            for n in range(lines):
+                if stop.wait(every):
+                    return
+                connection.sendall(f"X-Slow-{n}: 1\r\n".encode())
+        except OSError:
+            return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOOPBACK}:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        for connection in connections:
+            connection.close()
+        listener.close()
+
+
+def test_a_receiver_that_never_finishes_is_cut_off_at_the_total_deadline(tmp_path, caplog):
+    """The alert POST and the Pushgateway push each have a 5 s deadline in all, not per read."""
+    import logging
+    import time
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    from newscrawl.ops import after_run
+
+    with slow_receiver() as url:
+        settings = Settings({"NEWSCRAWL_ALERT_URL": url + ALERT_PATH})
+        crawler = SimpleNamespace(settings=settings, stats=None, spidercls=SimpleNamespace(name="albawabh"))
+        with caplog.at_level(logging.WARNING, logger="newscrawl.ops"):
+            started = time.monotonic()
+            after_run(crawler, None, {})
+            took = time.monotonic() - started
+        assert 4.5 <= took < 6.5, took
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1 and "alert could not be sent" in warnings[0].getMessage()
+        assert url not in warnings[0].getMessage()  # the receiver's URL is a secret
+
+        caplog.clear()
+        settings = Settings({"NEWSCRAWL_PUSHGATEWAY_URL": url})
+        crawler = SimpleNamespace(settings=settings, stats=None, spidercls=SimpleNamespace(name="albawabh"))
+        with caplog.at_level(logging.WARNING, logger="newscrawl.ops"):
+            started = time.monotonic()
+            after_run(crawler, None, {})
+            took = time.monotonic() - started
+        # A failed run reads the gateway's last success first, within the same 5 s as the push.
+        assert 4.5 <= took < 6.5, took
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1, [r.getMessage() for r in warnings]
+        assert "Pushgateway" in warnings[-1].getMessage() and "5 s" in warnings[-1].getMessage()

@@ -214,7 +214,7 @@ def test_a_push_that_fails_is_one_warning_and_the_run_stands(site, tmp_path):
     assert value(samples(metrics_file.read_text()), "newscrawl_articles_total", kind="new") == ARTICLES
 
 
-def test_the_push_is_a_post_to_the_spiders_group_with_basic_auth_from_the_url():
+def test_the_push_is_a_put_to_the_spiders_group_with_basic_auth_from_the_url():
     run = facts(
         stats={"item_scraped_count": 3, "newscrawl/state/updated": 1, "newscrawl/dropped/no_body": 2},
         finished_at=datetime(2026, 1, 1, 0, 2, tzinfo=UTC),
@@ -222,13 +222,18 @@ def test_the_push_is_a_post_to_the_spiders_group_with_basic_auth_from_the_url():
     with Receiver() as receiver:
         host = receiver.url.removeprefix("http://")
         push(f"http://ops:gw-pass-77@{host}", build_registry(run), "albawabh")
-    ((method, path, headers, body),) = receiver.requests
-    assert (method, path) == ("POST", "/metrics/job/newscrawl/spider/albawabh")
+        push(f"http://{host}", build_registry(run), "albawabh", replace=False)
+    ((method, path, headers, body), (post, _, post_headers, _)) = receiver.requests
+    assert (method, path) == ("PUT", "/metrics/job/newscrawl/spider/albawabh")
+    assert post == "POST" and "Authorization" not in post_headers
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"ops:gw-pass-77").decode()
     found = samples(body.decode())
     assert value(found, "newscrawl_articles_total", kind="new") == 2
     assert value(found, "newscrawl_articles_total", kind="updated") == 1
     assert value(found, "newscrawl_items_dropped_total", reason="no_body") == 2
+    # Reasons the project counts have an explicit 0 series, so the PUT leaves no stale count behind.
+    assert value(found, "newscrawl_items_dropped_total", reason="duplicate") == 0
+    assert value(found, "newscrawl_items_held_back_total", reason="shrunk") == 0
     assert (
         value(found, "newscrawl_last_success_timestamp_seconds") == datetime(2026, 1, 1, 0, 2, tzinfo=UTC).timestamp()
     )

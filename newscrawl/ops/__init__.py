@@ -67,9 +67,27 @@ def _after_run(crawler, outcome, spider_args: dict) -> None:
 
 
 def _metrics(facts, metrics_file: str, pushgateway: str, scrub) -> None:
-    from newscrawl.ops.metrics import build_registry, previous_success, push, write_textfile
+    import time
+
+    from newscrawl.ops.metrics import (
+        PUSH_TIMEOUT,
+        build_registry,
+        gateway_success,
+        previous_success,
+        push,
+        write_textfile,
+    )
 
     last = previous_success(metrics_file, facts.spider) if metrics_file and not facts.ok else None
+    replace = True  # PUT: the group holds this run's series only (see newscrawl.ops.metrics)
+    deadline = time.monotonic() + PUSH_TIMEOUT  # one budget for reading the gateway and pushing to it
+    read_error = None
+    if pushgateway and not facts.ok and last is None:
+        try:
+            last = gateway_success(pushgateway, facts.spider, timeout=PUSH_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001
+            replace = False  # POST: keeps the gateway's last success, at the price of older series
+            read_error = exc
     registry = build_registry(facts, last)
     if metrics_file:
         try:
@@ -78,8 +96,16 @@ def _metrics(facts, metrics_file: str, pushgateway: str, scrub) -> None:
         except Exception as exc:  # noqa: BLE001
             logger.warning("ops: the metrics file %s could not be written: %s", metrics_file, scrub.text(str(exc)))
     if pushgateway:
+        remaining = deadline - time.monotonic()
+        if remaining < 0.5:
+            logger.warning(
+                "ops: the metrics could not be pushed to the Pushgateway: %s",
+                scrub.text(str(read_error or TimeoutError(f"no time left of {PUSH_TIMEOUT:g} s"))),
+            )
+            return
         try:
-            push(pushgateway, registry, facts.spider)
-            logger.info("ops: metrics pushed to the Pushgateway")
+            push(pushgateway, registry, facts.spider, replace=replace, timeout=remaining)
+            how = "PUT" if replace else f"POST, its last success unreadable: {scrub.text(str(read_error))}"
+            logger.info("ops: metrics pushed to the Pushgateway (%s)", how)
         except Exception as exc:  # noqa: BLE001
             logger.warning("ops: the metrics could not be pushed to the Pushgateway: %s", scrub.text(str(exc)))

@@ -2,8 +2,8 @@
 
 The body is a Slack/Mattermost incoming-webhook message (``text``) with the structured fields beside it
 (``status``, ``spider``, ``run_id``, ``exit_code``, ``reasons``, ``failed_checks`` with their figures,
-``summary``, ``figures``). One attempt, a short timeout, never an exception: an alert that cannot be sent
-is one WARNING line. Every string in it has passed :class:`newscrawl.ops.run.Scrubber`.
+``summary``, ``figures``). One attempt, a total deadline of 5 s (not per read), never an exception: an
+alert that cannot be sent is one WARNING line. Every string in it has passed :class:`newscrawl.ops.run.Scrubber`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import urllib.request
 from typing import Any
 
+from newscrawl.ops.deadline import within
 from newscrawl.ops.run import RunFacts, Scrubber, figures, iso, parse_check
 
 ALERT_TIMEOUT = 5.0  # seconds
@@ -56,5 +57,11 @@ def send(url: str, body: dict[str, Any], *, timeout: float = ALERT_TIMEOUT) -> i
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "newscrawl-alert"},
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the operator's URL)
-        return response.status
+
+    def post() -> int:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the operator's URL)
+            response.read()
+            return response.status
+
+    # ``timeout`` is a total deadline: urllib's own is per socket read (see newscrawl.ops.deadline).
+    return within(timeout, post, what="the alert POST")

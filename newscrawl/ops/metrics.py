@@ -7,9 +7,16 @@ counted is invisible to it, the known limit of counters from batch jobs). ``_cre
 State of the run is gauges (``_seconds``, ``_timestamp_seconds``, ``_ratio``, exit code). Every series has
 the ``spider`` label.
 
+The push is a PUT (``push_to_gateway``): it replaces the spider's whole group, so a series this run has
+no figure for (coverage when no article was emitted, duration when the crawler never started) disappears
+instead of showing the previous run's value as if it were current. Drops and hold-backs are counted by
+reason with an explicit 0 for every reason the project knows (:data:`DROP_REASONS`, :data:`HELD_BACK_REASONS`).
+
 ``newscrawl_last_success_timestamp_seconds`` survives failed runs: on a failure it is read back from the
-previous textfile, and the Pushgateway push is a POST (``pushadd``), which replaces only the metric names
-this run sends, so a failed run that does not know the last success leaves the one already there alone.
+previous textfile, else from the Pushgateway's own copy of the group (``GET /metrics``), and carried in
+the PUT. If the gateway cannot be read, the failed run's push falls back to a POST (``pushadd``), which
+replaces only the metric names it sends and so leaves the last success already there alone.
+Both requests have a total deadline (:data:`PUSH_TIMEOUT`, :mod:`newscrawl.ops.deadline`).
 """
 
 from __future__ import annotations
@@ -23,12 +30,14 @@ from prometheus_client import (
     Counter,
     Gauge,
     disable_created_metrics,
+    push_to_gateway,
     pushadd_to_gateway,
     write_to_textfile,
 )
 from prometheus_client.exposition import basic_auth_handler, default_handler
 from prometheus_client.parser import text_string_to_metric_families
 
+from newscrawl.ops.deadline import within
 from newscrawl.ops.run import RunFacts, figures, known_checks, parse_check
 
 logger = logging.getLogger(__name__)
@@ -36,6 +45,18 @@ logger = logging.getLogger(__name__)
 JOB = "newscrawl"
 PUSH_TIMEOUT = 5.0  # seconds
 LAST_SUCCESS = "newscrawl_last_success_timestamp_seconds"
+# Reasons counted by the spider, the validator, the state and the backfill window: always a series, 0 or more.
+DROP_REASONS = (
+    "duplicate",
+    "error_page",
+    "extract_error",
+    "no_body",
+    "no_title",
+    "not_article",
+    "not_html",
+    "partial_body",
+)
+HELD_BACK_REASONS = ("garbled", "shrunk")
 
 
 def build_registry(facts: RunFacts, previous_success: float | None = None) -> CollectorRegistry:
@@ -56,10 +77,10 @@ def build_registry(facts: RunFacts, previous_success: float | None = None) -> Co
     for kind, value in numbers["articles"].items():
         articles.labels(spider, kind).inc(value)
     dropped = counter("newscrawl_items_dropped", "Article pages dropped, by reason.", ("reason",))
-    for reason, value in numbers["dropped"].items():
+    for reason, value in ({r: 0 for r in DROP_REASONS} | numbers["dropped"]).items():
         dropped.labels(spider, reason).inc(value)
     held = counter("newscrawl_items_held_back", "Articles held back (garbled, shrunk), by reason.", ("reason",))
-    for reason, value in numbers["held_back"].items():
+    for reason, value in ({r: 0 for r in HELD_BACK_REASONS} | numbers["held_back"]).items():
         held.labels(spider, reason).inc(value)
     pages = counter("newscrawl_pages", "Pages parsed, by kind (listing, article, feed, sitemap).", ("kind",))
     for kind, value in numbers["pages"].items():
@@ -90,7 +111,9 @@ def build_registry(facts: RunFacts, previous_success: float | None = None) -> Co
     for kind, value in numbers["requests_failed"].items():
         failed.labels(spider, kind).inc(value)
     feeds = counter("newscrawl_feed_files", "Feed files closed, by result (stored, failed).", ("result",))
-    feeds.labels(spider, "stored").inc(sum(facts.feeds.get("stored_by_storage", {}).values()))
+    # A stored file that was then removed as empty (a failed run, see remove_empty_local_files) is not stored.
+    stored = sum(facts.feeds.get("stored_by_storage", {}).values()) - facts.feeds.get("removed_empty", 0)
+    feeds.labels(spider, "stored").inc(max(stored, 0))
     feeds.labels(spider, "failed").inc(facts.feeds.get("files_failed", 0))
 
     coverage = gauge("newscrawl_field_coverage_ratio", "Share of the run's articles with the field filled.", ("field",))
@@ -145,21 +168,63 @@ def write_textfile(path: str | Path, registry: CollectorRegistry) -> None:
     write_to_textfile(str(path), registry)
 
 
-def push(url: str, registry: CollectorRegistry, spider: str, *, timeout: float = PUSH_TIMEOUT) -> None:
-    """POST the registry to the Pushgateway at ``url`` (job ``newscrawl``, grouped by spider).
-
-    A user and password in the URL (``https://user:pass@host``) become HTTP basic auth; they never reach
-    a message.
-    """
+def _address(url: str) -> tuple[str, str | None, str | None]:
     parts = urlsplit(url)
-    username, password = parts.username, parts.password
     address = urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, parts.query, ""))
+    return address, parts.username, parts.password
+
+
+def gateway_success(url: str, spider: str, *, timeout: float = PUSH_TIMEOUT) -> float | None:
+    """The last success the Pushgateway holds for ``spider`` (job ``newscrawl``), None if it holds none.
+
+    Raises when the gateway cannot be read (the caller then keeps the old series with a POST).
+    """
+    import base64
+    import urllib.request
+
+    address, username, password = _address(url)
+    if "://" not in address:
+        address = "http://" + address
+    request = urllib.request.Request(address.rstrip("/") + "/metrics")
+    if username is not None or password is not None:
+        token = base64.b64encode(f"{username or ''}:{password or ''}".encode()).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+
+    def get() -> str:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the operator's URL)
+            return response.read().decode("utf-8")
+
+    text = within(timeout, get, what="reading the Pushgateway")
+    for family in text_string_to_metric_families(text):
+        if family.name != LAST_SUCCESS:
+            continue
+        for sample in family.samples:
+            if sample.labels.get("spider") == spider and sample.labels.get("job") == JOB:
+                return float(sample.value)
+    return None
+
+
+def push(
+    url: str, registry: CollectorRegistry, spider: str, *, replace: bool = True, timeout: float = PUSH_TIMEOUT
+) -> None:
+    """Send the registry to the Pushgateway at ``url`` (job ``newscrawl``, grouped by spider).
+
+    ``replace``: a PUT replacing the whole group (the default); else a POST replacing only the metric
+    names sent. A user and password in the URL (``https://user:pass@host``) become HTTP basic auth; they
+    never reach a message. The whole request has a deadline of ``timeout`` seconds.
+    """
+    address, username, password = _address(url)
 
     def handler(url, method, timeout, headers, data):
         if username is not None or password is not None:
             return basic_auth_handler(url, method, timeout, headers, data, username or "", password or "")
         return default_handler(url, method, timeout, headers, data)
 
-    pushadd_to_gateway(
-        address, job=JOB, registry=registry, grouping_key={"spider": spider}, timeout=timeout, handler=handler
+    send = push_to_gateway if replace else pushadd_to_gateway
+    within(
+        timeout,
+        lambda: send(
+            address, job=JOB, registry=registry, grouping_key={"spider": spider}, timeout=timeout, handler=handler
+        ),
+        what="the Pushgateway push",
     )

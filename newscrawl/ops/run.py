@@ -169,15 +169,23 @@ def feed_facts(crawler, stats: dict) -> dict[str, Any]:
         for key, value in sorted(stats.items())
         if key.startswith("feedexport/failed_count/")
     }
+    # An empty list is an answer (remove_empty_local_files removed every file): only None falls back.
+    local_files = stats.get("newscrawl/feeds/local")
+    if local_files is None:
+        local_files = delivery.local_files if delivery else []
+    failed_files = stats.get("newscrawl/feeds/failed")
+    if failed_files is None:
+        failed_files = delivery.failed if delivery else []
     return {
         "configured": configured,
         "stored_by_storage": stored,
         "failed_by_storage": failed,
         "files_failed": feeds_failed(stats),
-        "local_files": list(stats.get("newscrawl/feeds/local") or (delivery.local_files if delivery else [])),
-        "failed_files": list(stats.get("newscrawl/feeds/failed") or (delivery.failed if delivery else [])),
+        "local_files": list(local_files),
+        "failed_files": list(failed_files),
         "items_durable": len(delivery.durable) if delivery else stats.get("newscrawl/feeds/durable"),
         "write_errors": stats.get("newscrawl/feeds/write_errors", 0),
+        "removed_empty": stats.get("newscrawl/feeds/removed_empty", 0),
     }
 
 
