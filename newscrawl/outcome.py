@@ -204,6 +204,9 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
                         if (count := stats.get(f"newscrawl/fetch/{reason}", 0))) or "none"
     held = {key.removeprefix("newscrawl/held_back/"): value for key, value in sorted(stats.items())
             if key.startswith("newscrawl/held_back/")}
+    # Left out on purpose by -a sections or a date window (newscrawl/filtered/...), not lost.
+    filtered = {key.removeprefix("newscrawl/filtered/"): value for key, value in sorted(stats.items())
+                if key.startswith("newscrawl/filtered/") and isinstance(value, int)}
     lines = [
         f"run summary: pages {stats.get('response_received_count', 0)} (listings {listings}, articles {articles}),"
         f" http 4xx {not_found}, 5xx {server_errors} (retried or not)",
@@ -212,7 +215,8 @@ def summary_lines(stats: dict, outcome: Outcome) -> list[str]:
         f"run summary: articles emitted {emitted} (new {new}, updated {updated}, deleted {deleted}),"
         f" fetched but unchanged {skipped}",
         "run summary: dropped " + (", ".join(f"{k} {v}" for k, v in drops.items()) or "none")
-        + ("; held back " + ", ".join(f"{k} {v}" for k, v in held.items()) if held else ""),
+        + ("; held back " + ", ".join(f"{k} {v}" for k, v in held.items()) if held else "")
+        + ("; filtered out " + ", ".join(f"{k} {v}" for k, v in filtered.items()) if filtered else ""),
         f"run summary: feed files stored {stored}, failed {failed}; local copy {local}",
     ]
     if incomplete := incomplete_reasons(stats):

@@ -101,6 +101,13 @@ def test_run_outcome(changes, code, reason):
     assert outcome.reasons == ([reason] if reason else [])
 
 
+def test_summary_names_what_sections_and_windows_left_out():
+    stats = {**HEALTHY, "item_scraped_count": 11, "newscrawl/filtered/other_section": 4,
+             "newscrawl/filtered/sidebar": 15, "newscrawl/filtered/out_of_window": 2}
+    dropped = next(line for line in summary_lines(stats, run_outcome(stats)) if "dropped" in line)
+    assert dropped == "run summary: dropped none; filtered out other_section 4, out_of_window 2, sidebar 15"
+
+
 def test_summary_names_pages_articles_drops_feeds_and_state():
     stats = {**HEALTHY, "item_scraped_count": 5, "newscrawl/state/new": 3, "newscrawl/state/updated": 2,
              "newscrawl/state/skipped": 18, "newscrawl/dropped/no_title": 2, "newscrawl/dropped/duplicate": 1,
