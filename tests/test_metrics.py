@@ -274,3 +274,62 @@ def test_a_check_with_too_little_to_judge_has_no_series():
         "held_back",
         "http_errors",
     }
+
+
+@pytest.mark.crawl
+def test_the_gateway_shows_each_runs_own_figures_and_no_stale_series(pushgateway, tmp_path):
+    """A healthy run, a run whose layout drifted (every article dropped), then a run with nothing new:
+    after each, the gateway holds that run's figures only (a PUT replaces the group)."""
+    from tests.site.server import serve
+
+    if not pushgateway.real:
+        pytest.skip("the stand-in keeps no state; needs prometheus-pushgateway")
+    state = str(tmp_path / "state.sqlite3")
+    server, _, base_url = serve()
+    try:
+        healthy = run_crawl(
+            tmp_path / "healthy",
+            "-a",
+            f"base_url={base_url}",
+            env={"NEWSCRAWL_STATE": state, "NEWSCRAWL_PUSHGATEWAY_URL": pushgateway.url},
+        )
+        assert healthy.returncode == 0, healthy.log[-2000:]
+        first = samples(pushgateway.metrics())
+        assert value(first, "newscrawl_articles_total", kind="new") == ARTICLES
+        assert value(first, "newscrawl_field_coverage_ratio", field="title") == 1.0
+        assert value(first, "newscrawl_health_check_failed", check="drops") == 0
+        success = value(first, "newscrawl_last_success_timestamp_seconds")
+
+        with drifted_site("layout") as drifted_url:  # a body class no selector knows: every page dropped
+            drifted = run_crawl(
+                tmp_path / "drifted",
+                "-a",
+                f"base_url={drifted_url}",
+                env={"NEWSCRAWL_STATE": "off", "NEWSCRAWL_PUSHGATEWAY_URL": pushgateway.url},
+            )
+        assert drifted.returncode == 1
+        second = samples(pushgateway.metrics())
+        assert value(second, "newscrawl_articles_total", kind="new") == 0
+        assert 0 < value(second, "newscrawl_items_dropped_total", reason="no_body") <= ARTICLES
+        assert value(second, "newscrawl_health_check_failed", check="drops") == 1
+        assert not any(name == "newscrawl_field_coverage_ratio" for name, _ in second)  # not run 1's
+        assert value(second, "newscrawl_last_success_timestamp_seconds") == success  # carried over
+        assert value(second, "newscrawl_run_exit_code") == 1
+
+        nothing_new = run_crawl(
+            tmp_path / "nothing-new",
+            "-a",
+            f"base_url={base_url}",
+            env={"NEWSCRAWL_STATE": state, "NEWSCRAWL_PUSHGATEWAY_URL": pushgateway.url},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert nothing_new.returncode == 0, nothing_new.log[-2000:]
+    third = samples(pushgateway.metrics())
+    assert value(third, "newscrawl_articles_total", kind="new") == 0
+    assert value(third, "newscrawl_items_dropped_total", reason="no_body") == 0  # not run 2's
+    assert not any(name == "newscrawl_field_coverage_ratio" for name, _ in third)
+    assert ("newscrawl_health_check_failed", frozenset({"spider": "albawabh", "check": "drops"}.items())) not in third
+    assert value(third, "newscrawl_run_exit_code") == 0
+    assert value(third, "newscrawl_last_success_timestamp_seconds") > success
