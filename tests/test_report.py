@@ -80,3 +80,52 @@ def test_an_atomic_write_replaces_the_old_file_whole_and_leaves_no_temporary(tmp
     write_atomically(path, '{"new": "جديد"}\n')
     assert json.loads(path.read_text(encoding="utf-8")) == {"new": "جديد"}
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+@pytest.mark.crawl
+def test_a_failed_run_whose_empty_feed_file_was_removed_names_no_file(tmp_path):
+    """Every article dropped (a body class no selector knows): the failed run's empty -O file is removed,
+    so the report names no local file and the metrics count no stored feed file."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    report_file = tmp_path / "report.json"
+    metrics_file = tmp_path / "newscrawl.prom"
+    with drifted_site("layout") as base_url:
+        result = run_crawl(
+            tmp_path,
+            "-a",
+            f"base_url={base_url}",
+            env={
+                "NEWSCRAWL_STATE": "off",
+                "NEWSCRAWL_REPORT_FILE": str(report_file),
+                "NEWSCRAWL_METRICS_FILE": str(metrics_file),
+            },
+        )
+    assert result.returncode == 1
+    assert not result.feed.exists()
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["feeds"]["local_files"] == []
+    assert report["feeds"]["removed_empty"] == 1
+    stored = [
+        sample.value
+        for family in text_string_to_metric_families(metrics_file.read_text())
+        for sample in family.samples
+        if sample.name == "newscrawl_feed_files_total" and sample.labels.get("result") == "stored"
+    ]
+    assert stored == [0.0]
+
+
+def test_the_report_file_is_readable_by_others_as_the_umask_allows(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "report.json"
+    old = os.umask(0o022)
+    try:
+        write_atomically(path, "{}\n")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        os.umask(0o027)
+        write_atomically(path, "{}\n")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
