@@ -249,12 +249,17 @@ def test_when_an_alert_is_sent(exit_code, alert_on, sent):
         (
             "7 articles held back (garbled 5, shrunk 2) > 3",
             "held_back",
-            {"count": 7, "by_reason": "garbled 5, shrunk 2", "maximum": 3},
+            {"count": 7, "by_reason": {"garbled": 5, "shrunk": 2}, "maximum": 3},
+        ),
+        (
+            "100% of article pages dropped (no_body 20) > 20%",
+            "drops",
+            {"share": 1.0, "by_reason": {"no_body": 20}, "maximum": 0.2},
         ),
         ("2 article(s) published after they were crawled", "future_dates", {"count": 2}),
         ("something new", "other", {}),
     ],
-    ids=["coverage", "http", "held-back", "future", "unknown"],
+    ids=["coverage", "http", "held-back", "drops", "future", "unknown"],
 )
 def test_a_failed_check_is_read_into_its_figures(message, check, figures):
     assert parse_check(message) == {"check": check, "message": message, "figures": figures}

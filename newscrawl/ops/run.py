@@ -283,14 +283,16 @@ CHECK_IDS = [name for name, _ in CHECK_FORMS if name != "coverage"]
 def parse_check(message: str) -> dict[str, Any]:
     """A failed check's message as ``{"check": id, "message": ..., "figures": {...}}``.
 
-    Shares and thresholds are given as fractions (``0.95``), counts as integers; a message of an unknown
-    form is ``check: "other"`` with no figures.
+    Shares and thresholds are given as fractions (``0.95``), counts as integers, ``by_reason`` as a dict
+    of reason -> count; a message of an unknown form is ``check: "other"`` with no figures.
     """
     for name, form in CHECK_FORMS:
         if match := form.search(message):
             values: dict[str, Any] = {}
             for key, raw in match.groupdict().items():
-                if key in ("share", "minimum", "maximum") and not (name == "held_back" and key == "maximum"):
+                if key == "by_reason":  # "no_body 20, duplicate 1" -> {"no_body": 20, "duplicate": 1}
+                    values[key] = _by_reason(raw)
+                elif key in ("share", "minimum", "maximum") and not (name == "held_back" and key == "maximum"):
                     values[key] = int(raw) / 100
                 elif raw.isdigit():
                     values[key] = int(raw)
@@ -299,6 +301,16 @@ def parse_check(message: str) -> dict[str, Any]:
             check = f"coverage_{values.pop('field')}" if name == "coverage" else name
             return {"check": check, "message": message, "figures": values}
     return {"check": "other", "message": message, "figures": {}}
+
+
+def _by_reason(text: str) -> dict[str, int] | str:
+    counts: dict[str, int] = {}
+    for part in text.split(","):
+        reason, _, count = part.strip().rpartition(" ")
+        if not reason or not count.isdigit():
+            return text  # not the health extension's form: kept as written
+        counts[reason] = int(count)
+    return counts
 
 
 def known_checks(facts: RunFacts) -> list[str]:
