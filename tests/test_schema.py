@@ -84,7 +84,8 @@ def test_zyte_fields_hold_what_the_page_says(zyte_run, expected):
         assert line["headline"] == want["title"]
         assert line["breadcrumbs"][-1]["name"] == want["section"]
         assert want["author"] in [author["name"] for author in line["authors"]]
-        assert line.get("datePublished") == want["published_at"]
+        # zyte: no publication date -> the modification date.
+        assert line.get("datePublished") == (want["published_at"] or want["modified_at"])
         assert line.get("dateModified") == want["modified_at"]
         assert [image["url"] for image in line.get("images", [])] == want["images"]
         if want["images"]:
@@ -170,6 +171,46 @@ def test_a_deletion_record_is_an_empty_zyte_article(tmp_path):
         "deleted": True,
     }
     assert set(from_zyte(line)) == {f.name for f in fields(Deletion)}
+
+
+def test_name_raw_is_the_text_the_name_came_from_never_a_copy():
+    url = "https://www.albawabhnews.com/5000001"
+    byline = "أحمد سمير ونهى محمود"
+    two = to_zyte(Article(url=url, article_id="5000001", author=byline, authors=["أحمد سمير", "نهى محمود"]))
+    assert two["authors"] == [{"name": "أحمد سمير", "nameRaw": byline}, {"name": "نهى محمود", "nameRaw": byline}]
+    headline = "د. محمد الباز يكتب: عن الصحافة"
+    column = to_zyte(
+        Article(url=url, article_id="5000001", title=headline, author="د. محمد الباز", authors=["د. محمد الباز"])
+    )
+    assert column["authors"] == [{"name": "د. محمد الباز", "nameRaw": headline}]
+    older = to_zyte(Article(url=url, article_id="5000001", authors=["أحمد سمير"]))  # no byline text kept
+    assert older["authors"] == [{"name": "أحمد سمير"}]
+    for item in (two, column):
+        assert from_zyte(item)["authors"] == [a["name"] for a in item["authors"]]
+
+
+def test_date_published_falls_back_to_the_modification_date_and_maps_back_empty():
+    item = Article(
+        url="https://www.albawabhnews.com/5000002",
+        article_id="5000002",
+        modified_at="2024-07-15T12:00:00+03:00",
+        modified_raw="15/07/2024 12:00",
+    )
+    line = to_zyte(item)
+    assert line["datePublished"] == "2024-07-15T12:00:00+03:00"
+    assert "datePublishedRaw" not in line
+    back = from_zyte(json.loads(json.dumps(line, ensure_ascii=False)))
+    assert back["published_at"] is None and back["modified_at"] == "2024-07-15T12:00:00+03:00"
+    dated = to_zyte(
+        Article(
+            url=item.url,
+            article_id="5000002",
+            published_at="2024-07-14T09:00:00+03:00",
+            modified_at="2024-07-15T12:00:00+03:00",
+        )
+    )
+    assert dated["datePublished"] == "2024-07-14T09:00:00+03:00"
+    assert "published_at" not in dated[EXTRA_KEY]
 
 
 # -- CSV in the default shape ----------------------------------------------------------------------------

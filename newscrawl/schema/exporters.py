@@ -5,8 +5,9 @@
   apply (the zyte ``Article`` has its own).
 
 CSV cells never hold a Python repr: lists, dicts and booleans are JSON text (UTF-8, Arabic unescaped),
-``None`` an empty cell. Any other value of NEWSCRAWL_ITEM_SCHEMA fails each feed as it opens (one line
-naming the variable and the values it takes): the run exits 1.
+``None`` an empty cell. Any other value of NEWSCRAWL_ITEM_SCHEMA is refused before the crawl starts (the
+crawl command checks :func:`item_schema`: one line naming the variable and the values it takes, exit code
+2); the exporters raise :class:`ItemSchemaError` too, for a feed opened some other way.
 """
 
 from __future__ import annotations

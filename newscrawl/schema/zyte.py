@@ -11,6 +11,16 @@ A deletion record (:class:`newscrawl.items.Deletion`) becomes the "empty" ``Arti
 describes for a page that holds no article: ``url``, ``metadata`` with ``probability`` 0 and
 ``dateDownloaded`` the time the 404/410 was seen, and ``newscrawl`` with ``deleted: true`` and the record's
 other fields. See docs/item-shapes.md.
+
+Where zyte's field definitions ask for more than a copy:
+
+- ``Author.nameRaw`` is the text the name was extracted from: the byline as printed (``author``), or the
+  headline for an opinion column whose writer it names (``<name> يكتب: …``); an item with neither (an older
+  item with ``authors`` only) has no ``nameRaw`` rather than a copy of ``name``.
+- ``datePublished`` falls back to ``dateModified`` when the page gives no publication date (zyte's
+  definition); ``newscrawl.published_at`` is then ``null`` so that the way back keeps ours empty.
+- ``breadcrumbs`` is ``[{"name": section}]``: the page names only its section (no trail, no section URL
+  we could vouch for), so the trail is that one entry.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from zyte_common_items import ArticleMetadata, Author, Breadcrumb, Image
 from zyte_common_items.adapter import ZyteItemAdapter
 
 from newscrawl.items import Article, Deletion, exported_fields
+from newscrawl.text.authors import split_names, writer_from_headline
 
 EXTRA_KEY = "newscrawl"
 
@@ -70,6 +81,16 @@ def _author_names(item: dict) -> list[str]:
     return [name for name in names if name]
 
 
+def _author(name: str, data: dict) -> Author:
+    """``name`` with the text it was extracted from as ``nameRaw`` (see the module docstring)."""
+    byline, headline = data.get("author"), data.get("title")
+    if headline and writer_from_headline(headline) == name and byline == name:
+        return Author(name=name, nameRaw=headline)  # a column's writer, named by its headline
+    if byline and (byline == name or name in split_names(byline) or name in byline):
+        return Author(name=name, nameRaw=byline)
+    return Author(name=name)
+
+
 def zyte_article(item: Any) -> ZyteArticle:
     """The zyte-common-items ``Article`` for one of our items (an ``Article`` or a ``Deletion``)."""
     data = ItemAdapter(item).asdict()
@@ -87,7 +108,7 @@ def zyte_article(item: Any) -> ZyteArticle:
     article = ZyteArticle(
         url=data["url"],
         canonicalUrl=data["url"],
-        authors=[Author(name=name, nameRaw=name) for name in names] or None,
+        authors=[_author(name, data) for name in names] or None,
         breadcrumbs=[Breadcrumb(name=data["section"])] if data.get("section") else None,
         mainImage=images[0] if images else None,
         images=images or None,
@@ -95,6 +116,9 @@ def zyte_article(item: Any) -> ZyteArticle:
         **{zyte: data.get(ours) for ours, zyte in DIRECT.items()},
     )
     extra = {key: value for key, value in data.items() if key not in MAPPED}
+    if not data.get("published_at") and data.get("modified_at"):
+        article.datePublished = data["modified_at"]  # zyte: "if no publication date, the modification date"
+        extra["published_at"] = data.get("published_at")  # ours stays empty on the way back
     if data.get("author") != (names[0] if names else None):
         extra["author"] = data.get("author")  # a byline that is not the first author's name: kept as is
     article._unknown_fields_dict[EXTRA_KEY] = extra
