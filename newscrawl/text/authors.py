@@ -3,10 +3,18 @@
 Pure: no Scrapy import. The rules a reader must not break:
 
 - A headline names a writer only with the verb and a separator: ``<name> يكتب: …`` / ``<name> تكتب: …``
-  (also ``يكتب :``, ``يكتب|``, ``يكتب -``). A headline with a colon and no verb (``الكرملين: …``) names no
-  writer, nor does the verb inside a sentence (``محمد صلاح يكتب التاريخ``).
-- The name is kept as printed, titles included (``د. محمد الباز``, ``الدكتور …``): a byline prints it so.
-  It has two words or more besides the title (``مصر تكتب: تاريخا جديدا`` names no writer).
+  (also ``يكتب :``, ``يكتب|``, ``يكتب -``, ``يكتب–``, ``يكتب..``, ``يكتب …``), optionally with where it is
+  written for (``يكتب ل«البوابة نيوز»:``, ``يكتب لـ"البوابة نيوز":``), name and verb in quotes
+  (``«محمد الباز يكتب»: …``) and a label first (``مقال| …``, ``رأي | …``, dropped). A headline with a colon and
+  no verb (``الكرملين: …``) names no writer, nor does the verb inside a sentence (``محمد صلاح يكتب التاريخ``).
+- The name is kept as printed, titles included and repeatable (``د. محمد الباز``, ``أ.د. محمد عثمان الخشت``,
+  ``اللواء أ.ح محمد الغباري``, ``الكاتب الصحفي عبد الرحيم علي``: job titles are not stripped, a byline
+  prints them so). It has two words or more besides the titles (``مصر تكتب: تاريخا جديدا`` names no writer).
+- Not a person, so no writer: a phrase whose words all start with ``ال`` besides the titles
+  (``الذكاء الاصطناعي``; ``عبد الرحيم علي`` passes), a collective first word (``جمهور الأهلي``,
+  ``NOT_NAME_FIRST_WORDS``), a function word anywhere (``هذا ما يكتب:``, ``NOT_NAME_WORDS``). ``الرئيس`` is
+  not a title: ``الرئيس السيسي يكتب: …`` reports what a public figure wrote (a reporter's story), not a column,
+  so it gives None. ``السيد``/``الشيخ`` are titles, so ``السيد البدوي`` (one word left) gives None too.
 - A byline is split on ``،`` ``,`` ``؛`` ``;`` ``/``, on a free-standing ``و`` and on a ``و`` glued to a name
   when both sides hold two words or more (``أحمد سمير ونهى محمود``); a first name that starts with و
   (``وليد``, ``وائل``) is never cut off (``WAW_NAMES``).
@@ -21,18 +29,44 @@ from newscrawl.text.arabic import clean_text, match_key
 #: The desk's own signature (SITE.md: desk stories are signed البوابة نيوز), by match key.
 DESK_NAMES = frozenset({match_key("البوابة نيوز"), match_key("البوابه نيوز"), "albawabhnews", "albawabh news"})
 
-#: Titles that may stand before a writer's name in a headline (kept in the name).
+#: Titles that may stand before a writer's name in a headline (kept in the name, repeatable:
+#: ``أ.د.``, ``اللواء أ.ح``, ``الكاتب الصحفي``).
 _TITLE = (
-    r"(?:(?:[دأا]\s?\.\s?|الدكتورة?\s+|دكتورة?\s+|المستشارة?\s+|اللواء\s+|السفيرة?\s+|المهندسة?\s+"
-    r"|الأستاذة?\s+)\s*)"
+    r"(?:(?:أ\s?\.\s?ح\b\.?\s*|[دأام]\s?\.\s?|الدكتورة?\s+|دكتورة?\s+|المستشارة?\s+|اللواء\s+|السفيرة?\s+"
+    r"|المهندسة?\s+|الأستاذة?\s+|الاستاذة?\s+|الشيخ\s+|السيدة?\s+|الكاتبة?\s+(?:الصحفية?\s+)?)\s*)"
 )
-#: One word of a name: Arabic letters (or Latin), no digits, no punctuation but a hyphen or an apostrophe.
-_WORD = r"[^\W\d_][^\s\d:：|؛;،,.!?؟«»\"“”()]*"
+#: One word of a name: Arabic letters (or Latin), no digits, no punctuation but an apostrophe (a dash is a separator).
+_WORD = r"[^\W\d_][^\s\d:：|؛;،,.…!?؟«»\"“”()\-–—]*"
+#: A label before the headline's name (``مقال| …``, ``رأي: …``): dropped.
+_LABEL = r"(?:(?:مقال(?:\s+رأي)?|رأي|راي|وجهة\s+نظر|آراء|اراء)\s*[|:：]\s*)?"
+#: Where the column is written for (``يكتب ل«البوابة نيوز»``, ``يكتب لـ"البوابة نيوز"``, ``يكتب للبوابة``).
+_FOR = r"(?:\s*(?:لـ?\s*[«\"“][^«»\"“”]{1,40}[»\"”]|لل?بوابة(?:\s+نيوز)?|لـ?\s*البوابة(?:\s+نيوز)?))?"
+#: What follows the verb: a colon, a bar, a dash (spaced or not), ``..`` or ``…``.
+_SEPARATOR = r"(?:\s*[:：|]|\s*[-–—]|\s*\.{2,}|\s*…)"
 HEADLINE_WRITER = re.compile(
-    rf"^\s*(?P<name>{_TITLE}?{_WORD}(?:\s+{_WORD}){{0,4}})\s+(?:يكتب|تكتب)\s*(?:[:：|]|\s[-–—]\s)\s*(?P<rest>\S.*)$"
+    rf"^\s*{_LABEL}[«\"“]?\s*(?P<name>{_TITLE}*{_WORD}(?:\s+{_WORD}){{0,4}})\s+(?:يكتب|تكتب){_FOR}\s*[»\"”]?"
+    rf"{_SEPARATOR}\s*(?P<rest>\S.*)$"
 )
-#: Words that start a headline clause, never a name (``وزير الخارجية يكتب:`` is a writer; these are not).
-NOT_NAME_WORDS = frozenset({"من", "عن", "في", "على", "الى", "الي", "ان", "لماذا", "كيف", "هل", "ماذا", "متى"})
+#: Words that start a headline clause, never in a name (``وزير الخارجية يكتب:`` is a writer; these are not).
+#: Not ``على``: its match key is the name ``علي`` (``عبد الرحيم علي``).
+NOT_NAME_WORDS = frozenset(
+    match_key(word)
+    for word in (
+        *("من", "عن", "في", "الى", "الي", "ان", "لماذا", "كيف", "هل", "ماذا", "متى", "هذا", "هذه"),
+        *("ما", "ذلك", "تلك", "هكذا", "هنا", "هناك", "عندما", "حين", "كل", "قد", "لا", "لم", "لن", "إذا"),
+        *("اذا", "لو", "التي", "الذي", "الذين", "بعد", "قبل", "حتى", "ليس", "يا"),
+    )
+)
+#: Collective nouns that start a figure of speech (``جمهور الأهلي يكتب: …``), never a writer's first word.
+NOT_NAME_FIRST_WORDS = frozenset(
+    match_key(word)
+    for word in (
+        *("جمهور", "جماهير", "شعب", "الشعب", "التاريخ", "العالم", "مصر", "جيل", "أهالي", "أبناء", "طلاب"),
+        *("عشاق", "محبو", "محبي", "لاعبو", "لاعبي", "نجوم", "الجمهور", "الجماهير", "المصريون", "الزمن"),
+    )
+)
+_TITLE_RE = re.compile(rf"^{_TITLE}*")
+
 
 #: Byline separators that always separate names.
 NAME_SEPARATORS = re.compile(r"\s*(?:[،,؛;/]|\s+و\s+|\s+and\s+|\s*&\s*)\s*", re.IGNORECASE)
@@ -87,8 +121,13 @@ def writer_from_headline(headline: str | None) -> str | None:
     words = [match_key(word) for word in name.split()]
     if any(word in NOT_NAME_WORDS for word in words) or is_desk_name(name):
         return None
-    if len(re.sub(rf"^{_TITLE}", "", name).split()) < 2:  # ``مصر تكتب: …`` is a figure of speech, not a writer
+    bare = [match_key(word) for word in _TITLE_RE.sub("", name).split()]
+    if len(bare) < 2:  # ``مصر تكتب: …`` is a figure of speech, not a writer
         return None
+    if bare[0] in NOT_NAME_FIRST_WORDS:  # ``جمهور الأهلي يكتب: …``
+        return None
+    if all(word.startswith("ال") for word in bare):  # ``عبد الرحيم علي`` has a word without ال
+        return None  # ``الذكاء الاصطناعي يكتب: …``: a noun phrase, not a person
     return name
 
 
