@@ -55,6 +55,95 @@ def env_float(name: str, default: float) -> float:
         raise bad_env(f"environment variable {name}={value!r} is not a number") from None
 
 
+def env_positive_int(name: str, default: int, minimum: int = 1) -> int:
+    value = env_int(name, default)
+    if value < minimum:
+        raise bad_env(f"environment variable {name}={os.environ[name].strip()!r} is less than {minimum}")
+    return value
+
+
+def env_positive_float(name: str, default: float) -> float:
+    value = env_float(name, default)
+    if not value > 0:
+        raise bad_env(f"environment variable {name}={os.environ[name].strip()!r} is not more than 0")
+    return value
+
+
+def env_share(name: str, default: float) -> float:
+    """A fraction: 0 to 1."""
+    value = env_float(name, default)
+    if not 0 <= value <= 1:
+        raise bad_env(f"environment variable {name}={os.environ[name].strip()!r} is not between 0 and 1")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).lower()
+    if value not in choices:
+        raise bad_env(f"environment variable {name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def env_level(name: str, default: str) -> str:
+    """A logging level name, any case."""
+    levels = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    value = env_str(name, default)
+    if value.upper() not in levels:
+        raise bad_env(f"environment variable {name}={value!r} is not one of {', '.join(levels)}")
+    return value.upper()
+
+
+def env_zone(name: str, default: str) -> str:
+    """An IANA time zone name (zoneinfo)."""
+    from zoneinfo import ZoneInfo
+
+    value = env_str(name, default)
+    try:
+        ZoneInfo(value)
+    except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError; "../x" is a ValueError
+        raise bad_env(f"environment variable {name}={value!r} is not a time zone") from None
+    return value
+
+
+def env_date(name: str, default: str) -> str:
+    """An ISO date (YYYY-MM-DD)."""
+    from datetime import date
+
+    value = env_str(name, default)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise bad_env(f"environment variable {name}={value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+def env_kinds(name: str, kinds: tuple[str, ...]) -> str:
+    """A comma-separated list of ``kinds`` (empty: none)."""
+    value = env_str(name, "")
+    words = [word.strip() for word in value.split(",") if word.strip()]
+    if any(word not in kinds for word in words):
+        raise bad_env(f"environment variable {name}={value!r} is not a comma list of {', '.join(kinds)}")
+    return value
+
+
+def env_redis_url(name: str) -> str:
+    """A Redis URL (redis://, rediss://, unix://) or empty; the password never printed."""
+    from urllib.parse import urlsplit
+
+    from newscrawl.sites.urls import redact_url
+
+    value = env_str(name, "")
+    if not value:
+        return value
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError:
+        scheme = ""
+    if scheme not in ("redis", "rediss", "unix"):
+        raise bad_env(f"environment variable {name}={redact_url(value)!r} is not a redis://, rediss:// or unix:// URL")
+    return value
+
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
@@ -66,7 +155,7 @@ USER_AGENT = env_str(
     "newscrawl/1.0 (+https://github.com/newscrawl/newscrawl; news research crawler)",
 )
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS_PER_DOMAIN = env_int("NEWSCRAWL_CONCURRENCY", 4)
+CONCURRENT_REQUESTS_PER_DOMAIN = env_positive_int("NEWSCRAWL_CONCURRENCY", 4)
 # One site: more requests taken from the scheduler than the site may serve at once would only wait in the
 # downloader (and, with a shared Redis frontier, be held back from idle workers).
 CONCURRENT_REQUESTS = CONCURRENT_REQUESTS_PER_DOMAIN
@@ -82,7 +171,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-DOWNLOAD_TIMEOUT = env_int("NEWSCRAWL_DOWNLOAD_TIMEOUT", 30)
+DOWNLOAD_TIMEOUT = env_positive_int("NEWSCRAWL_DOWNLOAD_TIMEOUT", 30)
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # article pages are ~100 KB; nothing legitimate is near this
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
@@ -108,8 +197,8 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 900,
     "newscrawl.state.pipeline.StatePipeline": 950,
 }
-NEWSCRAWL_TIMEZONE = env_str("NEWSCRAWL_TIMEZONE", "Africa/Cairo")
-NEWSCRAWL_DATE_FLOOR = env_str("NEWSCRAWL_DATE_FLOOR", "2010-01-01")
+NEWSCRAWL_TIMEZONE = env_zone("NEWSCRAWL_TIMEZONE", "Africa/Cairo")
+NEWSCRAWL_DATE_FLOOR = env_date("NEWSCRAWL_DATE_FLOOR", "2010-01-01")
 
 # -- incremental state ---------------------------------------------------------------------------------
 # Articles delivered by earlier runs (newscrawl.state): SQLite at this path, Redis when REDIS_URL is set,
@@ -121,26 +210,28 @@ NEWSCRAWL_REVISIT = env_str("NEWSCRAWL_REVISIT", "1h,6h,1d,3d")
 # The crawl's clock (ISO 8601 with offset) for revisit decisions and state times; tests and benchmarks only.
 NEWSCRAWL_NOW = env_str("NEWSCRAWL_NOW", "")
 # An update whose body is shorter than this share of the delivered one is held back, not emitted.
-NEWSCRAWL_MIN_BODY_SHARE = env_float("NEWSCRAWL_MIN_BODY_SHARE", 0.5)
+NEWSCRAWL_MIN_BODY_SHARE = env_share("NEWSCRAWL_MIN_BODY_SHARE", 0.5)
 
 # -- discovery and bounds (newscrawl.discovery) ------------------------------------------------------------
-NEWSCRAWL_MAX_REQUESTS = env_int("NEWSCRAWL_MAX_REQUESTS", 20000)  # requests per run; more are not made
-NEWSCRAWL_MAX_LINKS_PER_PAGE = env_int("NEWSCRAWL_MAX_LINKS_PER_PAGE", 300)  # article links followed per page
-NEWSCRAWL_MAX_RELATED = env_int("NEWSCRAWL_MAX_RELATED", 50)  # related entries kept per article
-NEWSCRAWL_MAX_SITEMAPS = env_int("NEWSCRAWL_MAX_SITEMAPS", 20)  # sitemap files read per run (newest first)
+NEWSCRAWL_MAX_REQUESTS = env_positive_int("NEWSCRAWL_MAX_REQUESTS", 20000)  # requests per run; more are not made
+NEWSCRAWL_MAX_LINKS_PER_PAGE = env_positive_int("NEWSCRAWL_MAX_LINKS_PER_PAGE", 300)  # article links followed per page
+NEWSCRAWL_MAX_RELATED = env_positive_int("NEWSCRAWL_MAX_RELATED", 50, minimum=0)  # related entries kept per article
+NEWSCRAWL_MAX_SITEMAPS = env_positive_int(
+    "NEWSCRAWL_MAX_SITEMAPS", 20, minimum=0
+)  # sitemap files read per run (newest first)
 
 # -- history (newscrawl.backfill) ------------------------------------------------------------------------
-NEWSCRAWL_PROGRESS_INTERVAL = env_float("NEWSCRAWL_PROGRESS_INTERVAL", 30.0)  # seconds between progress lines
+NEWSCRAWL_PROGRESS_INTERVAL = env_positive_float("NEWSCRAWL_PROGRESS_INTERVAL", 30.0)  # seconds between progress lines
 # A backfill fsyncs its feed and records the ids it durably holds every so many articles or seconds.
-NEWSCRAWL_CHECKPOINT_ITEMS = env_int("NEWSCRAWL_CHECKPOINT_ITEMS", 10)
-NEWSCRAWL_CHECKPOINT_INTERVAL = env_float("NEWSCRAWL_CHECKPOINT_INTERVAL", 5.0)
+NEWSCRAWL_CHECKPOINT_ITEMS = env_positive_int("NEWSCRAWL_CHECKPOINT_ITEMS", 10)
+NEWSCRAWL_CHECKPOINT_INTERVAL = env_positive_float("NEWSCRAWL_CHECKPOINT_INTERVAL", 5.0)
 
 # -- crawl health (newscrawl.extensions.health): a failed check makes the run exit 1 ------------------------
 NEWSCRAWL_HEALTH_ENABLED = env_bool("NEWSCRAWL_HEALTH_ENABLED", True)
 NEWSCRAWL_HEALTH_MIN_ITEMS = env_int("NEWSCRAWL_HEALTH_MIN_ITEMS", 5)  # fewer articles: item checks skipped
-NEWSCRAWL_HEALTH_MAX_DROP_RATE = env_float("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10)
-NEWSCRAWL_HEALTH_MAX_ERROR_RATE = env_float("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10)
-NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY = env_float("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", 0.10)
+NEWSCRAWL_HEALTH_MAX_DROP_RATE = env_share("NEWSCRAWL_HEALTH_MAX_DROP_RATE", 0.10)
+NEWSCRAWL_HEALTH_MAX_ERROR_RATE = env_share("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.10)
+NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY = env_share("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", 0.10)
 NEWSCRAWL_HEALTH_MAX_HELD_BACK = env_int("NEWSCRAWL_HEALTH_MAX_HELD_BACK", 3)  # articles held back (garbled, shrunk)
 # Minimum share of emitted articles with each field; -s 'NEWSCRAWL_HEALTH_COVERAGE={"author": 0.8}' changes one.
 NEWSCRAWL_HEALTH_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 0.95, "author": 0.90, "section": 0.90}
@@ -171,13 +262,15 @@ FEED_STORAGES = {
 }
 
 # -- optional integrations: one variable each; unset, nothing changes ------------------------------
-REDIS_URL = env_str("REDIS_URL", "")  # scrapy-redis frontier shared by workers, Redis state
+REDIS_URL = env_redis_url("REDIS_URL")  # scrapy-redis frontier shared by workers, Redis state
 NEWSCRAWL_RUN_ID = env_str("NEWSCRAWL_RUN_ID", "albawabh")  # key prefix of one distributed run
 NEWSCRAWL_IDLE_WAIT = env_float("NEWSCRAWL_IDLE_WAIT", 60.0)  # seconds an idle worker waits for the others
 NEWSCRAWL_WORKER_TTL = env_float("NEWSCRAWL_WORKER_TTL", 30.0)  # seconds of silence before a worker is dead
 NEWSCRAWL_RUN_EXPIRE = env_int("NEWSCRAWL_RUN_EXPIRE", 300)  # seconds a complete run's keys live; 0 keeps them
 SPLASH_URL = env_str("SPLASH_URL", "")  # scrapy-splash rendering of the page kinds in NEWSCRAWL_RENDER
-NEWSCRAWL_RENDER = env_str("NEWSCRAWL_RENDER", "")  # "listings", "articles" or both, comma-separated
+NEWSCRAWL_RENDER = env_kinds(
+    "NEWSCRAWL_RENDER", ("listings", "articles")
+)  # "listings", "articles" or both, comma-separated
 NEWSCRAWL_SPLASH_WAIT = env_float("NEWSCRAWL_SPLASH_WAIT", 0.5)  # seconds Splash waits after the page loaded
 NEWSCRAWL_SPLASH_TIMEOUT = env_float("NEWSCRAWL_SPLASH_TIMEOUT", 30.0)  # seconds Splash may spend on a page
 NEWSCRAWL_FEED_URI = env_str("NEWSCRAWL_FEED_URI", "")  # a remote feed (s3://...) beside the local copy
@@ -191,7 +284,7 @@ NEWSCRAWL_WARC_URI = env_str("NEWSCRAWL_WARC_URI", "")  # s3://bucket/prefix/ ea
 NEWSCRAWL_METRICS_FILE = env_str("NEWSCRAWL_METRICS_FILE", "")  # Prometheus textfile (node-exporter)
 NEWSCRAWL_PUSHGATEWAY_URL = env_str("NEWSCRAWL_PUSHGATEWAY_URL", "")  # Prometheus Pushgateway
 NEWSCRAWL_ALERT_URL = env_str("NEWSCRAWL_ALERT_URL", "")  # JSON POST (Slack-compatible) when a run fails
-NEWSCRAWL_ALERT_ON = env_str("NEWSCRAWL_ALERT_ON", "failure")  # "failure" or "always"
+NEWSCRAWL_ALERT_ON = env_choice("NEWSCRAWL_ALERT_ON", "failure", ("failure", "always"))  # "failure" or "always"
 NEWSCRAWL_REPORT_FILE = env_str("NEWSCRAWL_REPORT_FILE", "")  # JSON report of the run
 # Item shape in the feeds (newscrawl.schema): "default" (this project's) or "zyte" (zyte-common-items' Article).
 NEWSCRAWL_ITEM_SCHEMA = env_str("NEWSCRAWL_ITEM_SCHEMA", "default")
@@ -215,7 +308,7 @@ SPIDER_CONTRACTS = {
 }
 
 # -- run -----------------------------------------------------------------------------------------------
-LOG_LEVEL = env_str("NEWSCRAWL_LOG_LEVEL", "INFO")
+LOG_LEVEL = env_level("NEWSCRAWL_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's code-execution server: not in scheduled, unattended runs
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

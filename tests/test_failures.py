@@ -201,18 +201,91 @@ def test_s3_access_denied(site, tmp_path, denying_s3):
 
 
 # -- a bad environment variable ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "value", "kind"), [
-    ("NEWSCRAWL_CONCURRENCY", "abc", "is not a whole number"),
-    ("NEWSCRAWL_DOWNLOAD_DELAY", "fast", "is not a number"),
-    ("NEWSCRAWL_STOP_ON_SEEN", "maybe", "is not true or false"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "kind"),
+    [
+        ("NEWSCRAWL_CONCURRENCY", "abc", "is not a whole number"),
+        ("NEWSCRAWL_DOWNLOAD_DELAY", "fast", "is not a number"),
+        ("NEWSCRAWL_STOP_ON_SEEN", "maybe", "is not true or false"),
+        ("NEWSCRAWL_LOG_LEVEL", "LOUD", "is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ("NEWSCRAWL_TIMEZONE", "Mars/Olympus", "is not a time zone"),
+        ("NEWSCRAWL_RENDER", "maybe", "is not a comma list of listings, articles"),
+        ("NEWSCRAWL_DATE_FLOOR", "xx", "is not a date (YYYY-MM-DD)"),
+        ("REDIS_URL", "notaurl", "is not a redis://, rediss:// or unix:// URL"),
+        ("NEWSCRAWL_CONCURRENCY", "0", "is less than 1"),
+        ("NEWSCRAWL_MAX_REQUESTS", "0", "is less than 1"),
+        ("NEWSCRAWL_MAX_LINKS_PER_PAGE", "0", "is less than 1"),
+        ("NEWSCRAWL_MAX_RELATED", "-1", "is less than 0"),
+        ("NEWSCRAWL_MAX_SITEMAPS", "-1", "is less than 0"),
+        ("NEWSCRAWL_DOWNLOAD_TIMEOUT", "0", "is less than 1"),
+        ("NEWSCRAWL_ALERT_ON", "bogus", "is not one of failure, always"),
+        ("NEWSCRAWL_HEALTH_MAX_DROP_RATE", "1.5", "is not between 0 and 1"),
+        ("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", "-0.1", "is not between 0 and 1"),
+        ("NEWSCRAWL_HEALTH_MAX_FALLBACK_BODY", "2", "is not between 0 and 1"),
+        ("NEWSCRAWL_MIN_BODY_SHARE", "1.01", "is not between 0 and 1"),
+        ("NEWSCRAWL_PROGRESS_INTERVAL", "0", "is not more than 0"),
+        ("NEWSCRAWL_CHECKPOINT_ITEMS", "0", "is less than 1"),
+        ("NEWSCRAWL_CHECKPOINT_INTERVAL", "-5", "is not more than 0"),
+    ],
+)
 def test_a_bad_environment_variable_exits_2_in_one_line(tmp_path, name, value, kind):
     env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), name: value}
-    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "albawabh"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "albawabh"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [f"newscrawl: error: environment variable {name}={value!r} {kind}"]
     assert proc.stdout == ""
+
+
+def test_a_bad_redis_url_is_refused_without_its_password(tmp_path):
+    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), "REDIS_URL": "http://user:s3cret@cache:6379/0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "albawabh"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "newscrawl: error: environment variable REDIS_URL='http://***@cache:6379/0' is not a redis://, rediss:// or "
+        "unix:// URL"
+    ]
+    assert "s3cret" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEWSCRAWL_LOG_LEVEL", "debug"),
+        ("NEWSCRAWL_ALERT_ON", "Always"),
+        ("NEWSCRAWL_RENDER", "listings, articles"),
+        ("NEWSCRAWL_TIMEZONE", "UTC"),
+        ("NEWSCRAWL_MAX_RELATED", "0"),
+        ("NEWSCRAWL_MIN_BODY_SHARE", "1.0"),
+        ("REDIS_URL", "rediss://:pw@cache:6380/1"),
+    ],
+)
+def test_good_environment_values_are_read(monkeypatch, name, value):
+    import importlib
+
+    import newscrawl.settings
+
+    monkeypatch.setenv(name, value)
+    try:
+        module = importlib.reload(newscrawl.settings)
+        got = {"NEWSCRAWL_LOG_LEVEL": "LOG_LEVEL"}.get(name, name)
+        assert str(getattr(module, got)).lower() == value.lower()
+    finally:
+        monkeypatch.delenv(name)
+        importlib.reload(newscrawl.settings)
 
 
 @pytest.mark.parametrize(("variables", "message"), [
