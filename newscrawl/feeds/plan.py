@@ -52,16 +52,22 @@ def is_local_uri(uri: str) -> bool:
     return urlsplit(uri).scheme in ("", "file") or bool(PureWindowsPath(uri).drive)
 
 
-def check_remote_uri(uri: str, schemes: set[str]) -> None:
-    """Raise :class:`FeedSettingsError` when ``uri`` cannot be a remote feed."""
+def split_remote_uri(uri: str, variable: str, error: type[ValueError]):
+    """``urlsplit(uri)`` of a remote destination named by ``variable``; ``error`` when it is no URI or holds
+    credentials (they belong in the AWS_* variables, where no log or message repeats them)."""
     try:
         parts = urlsplit(uri)
         has_credentials = parts.username is not None or parts.password is not None
     except ValueError:
-        raise FeedSettingsError("NEWSCRAWL_FEED_URI is not a URI") from None
+        raise error(f"{variable} is not a URI") from None
     if has_credentials:
-        raise FeedSettingsError("NEWSCRAWL_FEED_URI must not hold credentials: give them in AWS_ACCESS_KEY_ID and "
-                                "AWS_SECRET_ACCESS_KEY")
+        raise error(f"{variable} must not hold credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+    return parts
+
+
+def check_remote_uri(uri: str, schemes: set[str]) -> None:
+    """Raise :class:`FeedSettingsError` when ``uri`` cannot be a remote feed."""
+    parts = split_remote_uri(uri, "NEWSCRAWL_FEED_URI", FeedSettingsError)
     if parts.scheme not in schemes or not parts.scheme:
         raise FeedSettingsError(f"NEWSCRAWL_FEED_URI has an unsupported scheme {parts.scheme!r}: expected "
                                 "s3://bucket/prefix/%(name)s/%(time)s.jsonl")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from newscrawl.feeds.plan import split_remote_uri
 
 
 class WarcSettingsError(ValueError):
@@ -24,15 +25,7 @@ class S3Target:
     @classmethod
     def parse(cls, uri: str) -> S3Target:
         """``s3://bucket/prefix/``; :class:`WarcSettingsError` when ``uri`` cannot be one."""
-        try:
-            parts = urlsplit(uri)
-            has_credentials = parts.username is not None or parts.password is not None
-        except ValueError:
-            raise WarcSettingsError("NEWSCRAWL_WARC_URI is not a URI") from None
-        if has_credentials:
-            raise WarcSettingsError(
-                "NEWSCRAWL_WARC_URI must not hold credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-            )
+        parts = split_remote_uri(uri, "NEWSCRAWL_WARC_URI", WarcSettingsError)
         if parts.scheme != "s3" or not parts.hostname:
             raise WarcSettingsError(f"NEWSCRAWL_WARC_URI must be s3://bucket/prefix/, not {uri!r}")
         if parts.query or parts.fragment:
