@@ -41,6 +41,7 @@ from w3lib.url import file_uri_to_path
 
 from newscrawl.failures import describe
 from newscrawl.feeds.plan import is_local_uri
+from newscrawl.items import Article, Deletion
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +69,10 @@ class FeedFile:
     feed: str  # the feed's URI template
     local: bool
     items: int = 0  # items that reached it, written or not (the batch boundary counts these)
-    written: list[str] = field(default_factory=list)  # keys whose line it holds
+    written: set[str] = field(default_factory=set)  # keys whose line it holds
     error: str | None = None  # the first write error: the file fails
     stored: bool | None = None  # None: not closed (yet), or nothing to store
+    started: bool = False  # its file is open and exporting: later lines need no start
 
 
 @dataclass
@@ -89,6 +91,15 @@ def durable_keys(keys: set[str], accounts: dict[str, FeedAccount]) -> frozenset[
         durable -= account.missing
         durable -= account.accepted - account.stored
     return frozenset(durable)
+
+
+def item_key(item: Any) -> str | None:
+    """The item's ``article_id`` as a string, None without one; no adapter built for newscrawl's own items."""
+    if isinstance(item, (Article, Deletion)):
+        key = item.article_id
+    else:
+        key = ItemAdapter(item).get("article_id")
+    return None if key is None else str(key)
 
 
 def local_path(uri: str) -> str:
@@ -142,6 +153,8 @@ class FeedExporter(feedexport.FeedExporter):
 
     def _start(self, slot: feedexport.FeedSlot, record: FeedFile) -> bool:
         """Open the slot's file if needed; False (and the file failed) when it cannot be opened."""
+        if record.started:  # once per file, not per line: the path check below resolves paths on disk
+            return True
         try:
             slot.start_exporting()
         except Exception as exc:
@@ -150,12 +163,12 @@ class FeedExporter(feedexport.FeedExporter):
         path = getattr(slot.storage, "path", None)
         if record.local and path and local_path(slot.uri) != local_path(path):  # an exclusive file's serial name
             slot.uri = path
+        record.started = True
         return True
 
     # -- writing --------------------------------------------------------------------------------------
     def item_scraped(self, item: Any, spider) -> None:
-        key = ItemAdapter(item).get("article_id")
-        key = None if key is None else str(key)
+        key = item_key(item)
         if key is not None:
             self._keys.add(key)
         slots = []
@@ -171,7 +184,7 @@ class FeedExporter(feedexport.FeedExporter):
             if self._write(slot, record, item):
                 slot.itemcount += 1
                 if key is not None:
-                    record.written.append(key)
+                    record.written.add(key)
             elif key is not None:
                 account.missing.add(key)
             batch_size = self.feeds[slot.uri_template]["batch_item_count"]
@@ -281,7 +294,11 @@ class FeedExporter(feedexport.FeedExporter):
         """Which of ``keys`` every feed durably holds now, mid-run (a backfill's checkpoint): open local files
         are flushed and fsynced here, so their complete lines count like a stored file's; a remote feed holds
         only the keys of the objects it already stored. A post-processed (gzip) file counts once closed."""
-        holds: dict[str, set[str]] = {uri: set(account.stored) for uri, account in self._accounts.items()}
+        if not self._accounts:
+            return set()
+        # Only ``keys`` are looked up (a checkpoint's few), never the run's whole sets copied: a backfill
+        # checkpoints every few items, and copying what every file holds each time would grow with the run.
+        synced: dict[str, list[set[str]]] = {uri: [] for uri in self._accounts}
         open_slots = set(self.slots)
         for slot, record in self._files.items():
             if not record.local or record.error is not None or slot not in open_slots or slot.file is None:
@@ -296,15 +313,14 @@ class FeedExporter(feedexport.FeedExporter):
             except OSError as exc:
                 logger.warning("checkpoint: cannot sync %s (%s)", slot.uri, exc)
                 continue
-            holds[record.feed].update(record.written)
+            synced[record.feed].append(record.written)
         # Mid-run, an item may not have reached this exporter yet (another item_scraped handler runs first):
         # only a key that every feed already holds counts, never one a feed has not seen.
-        if not holds:
-            return set()
         durable = set(keys)
         for uri, account in self._accounts.items():
-            durable &= holds[uri]
-            durable -= account.missing
+            files = synced[uri]
+            durable = {key for key in durable if key not in account.missing
+                       and (key in account.stored or any(key in written for written in files))}
         return durable
 
     def _deliver(self) -> Delivery:
