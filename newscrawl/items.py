@@ -109,3 +109,38 @@ def exported_fields() -> list[str]:
     """Every field a feed may carry: the article's, then the deletion record's own."""
     names = Article.exported_fields()
     return names + [f.name for f in fields(Deletion) if f.name not in names]
+
+
+ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
+#: Internal fields that hold a page's bulk (its body blocks, its date strings): released (emptied) by the
+#: pipeline after the last one that reads them, so that no item carries them to the feed stage.
+PAGE_BULK_FIELDS = ("body_blocks", "date_candidates")
+
+
+def item_values(item, names) -> dict:
+    """``{name: value}`` like ``ItemAdapter(item).get(name)`` (None for a field the item does not have), read
+    straight off an :class:`Article`, without an adapter."""
+    if type(item) is Article:
+        return {name: getattr(item, name) if name in ARTICLE_FIELDS else None for name in names}
+    from itemadapter import ItemAdapter
+
+    adapter = ItemAdapter(item)
+    return {name: adapter.get(name) for name in names}
+
+
+def release(item, *names: str) -> None:
+    """Empty the internal fields ``names`` (``body_blocks`` becomes ``[]``, ``date_candidates`` ``{}``) of an
+    :class:`Article` or of a dict item that has them: the item no longer keeps what they referenced alive."""
+    for name in names:
+        empty = _EMPTY.get(name, _none)()
+        if isinstance(item, Article):
+            setattr(item, name, empty)
+        elif isinstance(item, dict) and name in item:
+            item[name] = empty
+
+
+def _none() -> None:
+    return None
+
+
+_EMPTY = {"body_blocks": list, "date_candidates": dict}

@@ -33,11 +33,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.items import Deletion
+from newscrawl.items import Deletion, item_values
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +70,13 @@ class RunTally:
         self.filled = self.filled or Counter()
 
     def add(self, item, fields) -> None:
-        adapter = ItemAdapter(item)
+        values = item_values(item, (*fields, "published_at", "crawled_at"))
         self.items += 1
         for name in fields:
-            value = adapter.get(name)
+            value = values[name]
             if value not in (None, "", [], {}):
                 self.filled[name] += 1
-        published, crawled = adapter.get("published_at"), adapter.get("crawled_at")
+        published, crawled = values["published_at"], values["crawled_at"]
         try:
             published_dt = datetime.fromisoformat(published) if published else None
             crawled_dt = datetime.fromisoformat(crawled) if crawled else None

@@ -53,8 +53,11 @@ def clean_blocks(blocks: Sequence[Block]) -> tuple[list[Block], Counter]:
         if not text:
             dropped["empty_blocks_removed"] += 1
             continue
-        if boilerplate_kind(text):
+        if boilerplate_kind(text, cleaned=True):
             dropped["boilerplate_removed"] += 1
+            continue
+        if not block.links:
+            kept.append(block if text == block.text else Block(block.kind, text, ()))
             continue
         links = tuple(_clean_link(link) for link in block.links)
         if text == block.text and all(new is old for new, old in zip(links, block.links, strict=True)):
@@ -74,15 +77,19 @@ def _clean_link(link: Link) -> Link:
     return link if title == link.title else Link(title, link.url, link.article_id)
 
 
-def _texts(adapter: ItemAdapter) -> Iterable[str]:
+def _texts(values: dict) -> Iterable[str]:
     for name in ("title", "description", "author", "section"):
-        if isinstance(adapter.get(name), str):
-            yield adapter[name]
+        if isinstance(values[name], str):
+            yield values[name]
     for name in ("authors", "tags", "keywords"):
-        yield from (value for value in adapter.get(name) or () if isinstance(value, str))
-    for block in adapter.get("body_blocks") or ():
+        yield from (value for value in values[name] or () if isinstance(value, str))
+    for block in values["body_blocks"] or ():
         yield block.text
         yield from (link.title for link in block.links)
+
+
+#: Every field the pipeline reads.
+READ_FIELDS = ("title", "description", "author", "section", "authors", "tags", "keywords", "body_blocks")
 
 
 class CleanTextPipeline:
@@ -103,8 +110,9 @@ class CleanTextPipeline:
             logger.exception("Text cleaning failed for %s; the item passes on uncleaned", adapter.get("url"))
             self.stats.inc_value(STATS_PREFIX + "errors")
             return item
+        settable = None if isinstance(item, dict) else adapter.field_names()  # a dict item takes any key
         for name, value in changes.items():
-            if can_set(adapter, name):
+            if settable is None or name in settable:
                 adapter[name] = value
         for name, count in counts.items():
             if count:
@@ -113,28 +121,30 @@ class CleanTextPipeline:
 
     def cleaned(self, adapter: ItemAdapter) -> tuple[dict, Counter]:
         """The new field values and the counts, computed without touching the item."""
+        values = {name: adapter.get(name) for name in READ_FIELDS}  # one look-up each
         counts: Counter = Counter()
-        texts = list(_texts(adapter))
-        counts["invisible_marks_removed"] = int(any(has_invisible_marks(text) for text in texts))
+        # One search over all the texts joined (by a character that is no invisible mark), not one per text.
+        joined = "\n".join(text for text in _texts(values) if isinstance(text, str))
+        counts["invisible_marks_removed"] = int(has_invisible_marks(joined))
         changes: dict = {}
         for name in ("title", "description", "author"):
-            if isinstance(adapter.get(name), str):
-                changes[name] = clean_text(adapter[name]) or None
-        if isinstance(adapter.get("authors"), list):
-            names = (clean_text(name) for name in adapter["authors"] if isinstance(name, str))
+            if isinstance(values[name], str):
+                changes[name] = clean_text(values[name]) or None
+        if isinstance(values["authors"], list):
+            names = (clean_text(name) for name in values["authors"] if isinstance(name, str))
             changes["authors"] = list(dict.fromkeys(name for name in names if name))
         metadata = []
-        if isinstance(adapter.get("section"), str):
-            metadata.append(adapter["section"])
-            changes["section"] = normalize_metadata(adapter["section"]) or None
+        if isinstance(values["section"], str):
+            metadata.append(values["section"])
+            changes["section"] = normalize_metadata(values["section"]) or None
         for name in ("tags", "keywords"):
-            if adapter.get(name) is not None:
-                values = [value for value in adapter[name] if isinstance(value, str)]
-                metadata.extend(values)
-                changes[name] = normalize_list(values)
-        counts["persian_letters_folded"] = int(any(has_persian_letters(value) for value in metadata))
-        if "body_blocks" in adapter and adapter.get("body_blocks"):
-            blocks, dropped = clean_blocks(adapter["body_blocks"])
+            if values[name] is not None:
+                texts = [value for value in values[name] if isinstance(value, str)]
+                metadata.extend(texts)
+                changes[name] = normalize_list(texts)
+        counts["persian_letters_folded"] = int(has_persian_letters("\n".join(metadata)))
+        if values["body_blocks"] and "body_blocks" in adapter:
+            blocks, dropped = clean_blocks(values["body_blocks"])
             counts.update(dropped)
             changes["body_blocks"] = blocks
             changes["body"] = "\n\n".join(block.text for block in blocks) or None

@@ -13,6 +13,8 @@ is rejected and the next best candidate tried; if every parsed candidate is reje
 first candidate's string. With no candidates at all, a ``<kind>_raw`` set by the spider is parsed
 (source ``raw``).
 
+``date_candidates`` is emptied once read: no later pipeline needs the page's date strings.
+
 A ``modified_at`` earlier than ``published_at`` is dropped (``modified_raw`` kept): a page cannot be
 updated before it is published, so one of the two is wrong, and the publication date is the one the
 crawl is judged on.
@@ -35,7 +37,7 @@ from zoneinfo import ZoneInfo
 from itemadapter import ItemAdapter
 
 from newscrawl.dates import ParsedDate, parse_date_detail
-from newscrawl.items import Deletion
+from newscrawl.items import Deletion, release
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +153,7 @@ class DatesPipeline:
                 logger.exception("Date normalization failed for %s on %s", kind, url)
                 self._inc(f"{kind}/error")
                 values[kind] = None
+        release(item, "date_candidates")  # read by no one after this pipeline
         published, modified = values["published"], values["modified"]
         # Compared in UTC: within one zone Python compares wall times, blind to the DST fold.
         if published is not None and modified is not None and modified.astimezone(UTC) < published.astimezone(UTC):

@@ -20,7 +20,6 @@ from collections import Counter
 from itemadapter import ItemAdapter
 
 from newscrawl.items import Deletion
-from newscrawl.pipelines.clean import can_set
 from newscrawl.text.related import split_related
 
 logger = logging.getLogger(__name__)
@@ -56,15 +55,16 @@ class RelatedPipeline:
         blocks = adapter.get("body_blocks")
         if not blocks:
             return item
+        existing = adapter.get("related")
         try:
             result = split_related(blocks)
-            related = merge_related(adapter.get("related"), result.related)
+            related = merge_related(existing, result.related)
             if len(related) > self.max_related:  # a page that links thousands of articles is flagged, not obeyed
                 logger.warning("%s holds %d related articles: %d kept (NEWSCRAWL_MAX_RELATED)", adapter.get("url"),
                                len(related), self.max_related)
                 self.stats.inc_value("newscrawl/limits/related")
                 related = related[:self.max_related]
-            added = max(len(related) - len(adapter.get("related") or ()), 0)
+            added = max(len(related) - len(existing or ()), 0)
             changes = {
                 "body_blocks": result.body_blocks,
                 "body": "\n\n".join(block.text for block in result.body_blocks if block.text) or None,
@@ -74,8 +74,9 @@ class RelatedPipeline:
             logger.exception("Read-also splitting failed for %s; the item passes on unsplit", adapter.get("url"))
             self.stats.inc_value(STATS_PREFIX + "errors")
             return item
+        settable = None if isinstance(item, dict) else adapter.field_names()  # a dict item takes any key
         for name, value in changes.items():
-            if can_set(adapter, name):
+            if settable is None or name in settable:
                 adapter[name] = value
         for form, count in Counter(result.forms).items():
             self.stats.inc_value(f"{STATS_PREFIX}blocks/{form}", count)

@@ -4,6 +4,9 @@ an ``ar`` article) is held back rather than emitted or let overwrite a good vers
 
 Each drop is counted as ``newscrawl/dropped/<reason>``, each hold-back as ``newscrawl/held_back/garbled``
 (the health check fails a run that holds back more than a few), and logged with the article's URL.
+
+The gate before the feed stage: it empties the page's bulk (``body_blocks``, ``date_candidates``), which no
+later pipeline or extension reads, so that items waiting for the feeds do not keep it alive.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newscrawl.items import Deletion
+from newscrawl.items import PAGE_BULK_FIELDS, Deletion, item_values, release
 from newscrawl.text.quality import garbled_reason
 
 logger = logging.getLogger(__name__)
@@ -37,20 +40,22 @@ class ValidatePipeline:
     def process_item(self, item):
         if isinstance(item, Deletion):  # a deletion record carries no article to clean or check
             return item
-        adapter = ItemAdapter(item)
-        missing = missing_fields(adapter)
+        # Past this gate an item carries only what the state and the feeds read: the page's bulk is let go.
+        release(item, *PAGE_BULK_FIELDS)
+        values = item_values(item, ("url", "title", "body", "language", "article_id"))
+        missing = [name for name in REQUIRED_FIELDS if not (values[name] or "").strip()]
         if missing:
             reason = f"no_{missing[0]}"
             self.stats.inc_value(f"newscrawl/dropped/{reason}")
-            raise DropItem(f"{reason}: {adapter.get('url')} has no {' and no '.join(missing)}")
-        language = adapter.get("language") or "ar"
+            raise DropItem(f"{reason}: {values['url']} has no {' and no '.join(missing)}")
+        language = values["language"] or "ar"
         # A title may be mostly a foreign name: only mojibake holds it back; the body is judged in its language.
         for name, judged_as in (("title", ""), ("body", language)):
-            if why := garbled_reason(adapter.get(name) or "", judged_as):
+            if why := garbled_reason(values[name] or "", judged_as):
                 self.stats.inc_value("newscrawl/held_back/garbled")
-                logger.warning("held back %s: its %s is %s; not emitted", adapter.get("url"), name, why)
-                raise DropItem(f"garbled: {adapter.get('url')} {name} {why}", log_level="DEBUG")
-        article_id = adapter.get("article_id")
+                logger.warning("held back %s: its %s is %s; not emitted", values["url"], name, why)
+                raise DropItem(f"garbled: {values['url']} {name} {why}", log_level="DEBUG")
+        article_id = values["article_id"]
         if article_id in self.emitted:
             self.stats.inc_value("newscrawl/dropped/duplicate")
             raise DropItem(f"duplicate: article {article_id} was already emitted in this run")

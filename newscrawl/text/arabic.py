@@ -16,6 +16,7 @@ without nested quantifiers, so linear in the length of its input.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Characters that render as nothing: direction marks and embeddings/isolates (LRM, RLM, ALM, LRE..RLO,
 #: LRI..PDI), zero-width space/joiners, word joiner, BOM/ZWNBSP, soft hyphen. Removed from all text.
@@ -93,6 +94,7 @@ _REMOVED_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(INVISIBLE_MA
                          + "\ud800-\udfff]")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE_MARKS)) + "]")
 _PERSIAN_RE = re.compile("[" + "".join(sorted(PERSIAN_TO_ARABIC)) + "]")
+_METADATA_RE = re.compile("[" + TATWEEL + "".join(sorted(PERSIAN_TO_ARABIC)) + "]")
 
 #: Punctuation stripped from the ends of a match key: colons (Latin, Arabic-context, full-width),
 #: semicolons, dashes, dots, commas, bullets, arrows and guillemets.
@@ -133,7 +135,10 @@ def fold_persian(text: str) -> str:
 def normalize_metadata(text: str | None) -> str:
     """Metadata-level cleaning (tags, keywords, section): :func:`clean_text`, Persian letters folded,
     tatweel removed."""
-    return clean_text(clean_text(text).translate(_METADATA_TABLE))
+    text = clean_text(text)
+    if _METADATA_RE.search(text) is None:  # nothing to fold or remove: cleaning clean text changes nothing
+        return text
+    return clean_text(text.translate(_METADATA_TABLE))
 
 
 def match_key(text: str | None) -> str:
@@ -168,13 +173,24 @@ BOILERPLATE_FIRST_LETTERS = frozenset("تasام")
 _BEFORE_KEY = frozenset(KEY_EDGE_PUNCTUATION) | DIACRITICS | {TATWEEL}
 
 
-def boilerplate_kind(text: str | None) -> str | None:
-    """The name of the :data:`BOILERPLATE_PATTERNS` entry ``text`` is, as a whole line, or None."""
-    text = clean_text(text)
+_FIRST_KEY_CHAR = re.compile("[^" + "".join(re.escape(c) for c in sorted(_BEFORE_KEY)) + "]")
+
+
+@lru_cache(maxsize=4096)
+def _may_start_boilerplate(first: str) -> bool:
+    return first.translate(_KEY_TABLE).lower()[:1] in BOILERPLATE_FIRST_LETTERS
+
+
+def boilerplate_kind(text: str | None, *, cleaned: bool = False) -> str | None:
+    """The name of the :data:`BOILERPLATE_PATTERNS` entry ``text`` is, as a whole line, or None.
+
+    ``cleaned``: ``text`` is already :func:`clean_text`'s output (saves cleaning it twice)."""
+    if not cleaned:
+        text = clean_text(text)
     # A paragraph is not read further (match_key translates all of it) unless its key could start
     # with the first letter of a pattern: the key starts with the first character match_key keeps.
-    first = next((c for c in text if c not in _BEFORE_KEY), "")
-    if first.translate(_KEY_TABLE).lower()[:1] not in BOILERPLATE_FIRST_LETTERS:
+    first = _FIRST_KEY_CHAR.search(text) if text else None
+    if first is None or not _may_start_boilerplate(first.group()):
         return None
     key = match_key(text)
     if not key or len(key) > 80:
@@ -199,6 +215,13 @@ def is_boilerplate(text: str | None) -> bool:
 LABEL_SEPARATORS = " :：;؛-–—|»«>.,،"
 
 _SKIPPED_IN_KEY = DIACRITICS | {TATWEEL} | INVISIBLE_MARKS
+#: The first character :meth:`LabelSet.match` would look at, found in the raw text: what clean_text removes
+#: (marks, controls, surrogates) and what becomes a space are passed over like edge punctuation.
+_LABEL_FIRST_CHAR = re.compile(
+    "[^\\s"
+    + "".join(re.escape(c) for c in sorted(set(KEY_EDGE_PUNCTUATION) | _SKIPPED_IN_KEY | CONTROL_CHARS))
+    + "\ud800-\udfff]"
+)
 
 
 def _label_key(label: str) -> str:
@@ -243,9 +266,17 @@ class LabelSet:
         self._keys = sorted(keyed.items(), key=lambda kv: -len(kv[0]))
         self._longest = max((len(k) for k in keyed), default=0)
         self._first_chars = frozenset(key[0] for key in keyed)
+        self._may_start = lru_cache(maxsize=4096)(self._starts_a_key)
+
+    def _starts_a_key(self, first: str) -> bool:
+        return first.translate(_KEY_TABLE).lower()[:1] in self._first_chars
 
     def match(self, text: str | None) -> LeadingLabel | None:
         """The label ``text`` starts with (after leading punctuation and bullets), or None."""
+        # Most paragraphs start with a letter no label starts with: told before the text is cleaned.
+        first = _LABEL_FIRST_CHAR.search(text) if text else None
+        if first is None or not self._may_start(first.group()):
+            return None
         text = clean_text(text)
         if not text:
             return None
