@@ -129,7 +129,8 @@ def run_all(args) -> dict:
         result["dates"] = run_dates(args.date_rounds)
     if "crawl" in args.only:
         log("== crawl")
-        result["crawl"] = bench_crawl(args.sizes, args.runs, log=log)
+        result["crawl"] = bench_crawl(args.sizes, args.runs, log=log, page_kbs=args.page_kbs,
+                                      concurrent_items=args.concurrent_items)
     result["targets"] = targets(result)
     return result
 
@@ -144,15 +145,17 @@ def targets(result: dict) -> list[dict]:
     if crawl:
         for size in crawl["sizes"]:
             rows.append({
-                "target": f"crawl throughput, {size['articles']:,} articles",
+                "target": f"crawl throughput, {size['articles']:,} articles"
+                          + (f", {size['article_page_kb']:.0f} KB pages" if size.get("article_page_kb") else ""),
                 "measured": f"full {size['full_pages_per_s']:.0f} pages/s, bare {size['bare_pages_per_s']:.0f} "
                             f"pages/s: {size['ratio']:.0%} of bare (in CPU time per page: {size['cpu_ratio']:.0%})",
                 "wanted": f">= {CRAWL_RATIO_MIN:.0%} of bare (aim {CRAWL_RATIO_AIM:.0%})",
                 "met": size["ratio"] >= CRAWL_RATIO_MIN and size["complete"],
             })
-        if memory := crawl.get("memory"):
+        for memory in crawl.get("memory_by_page_kb", []):
             rows.append({
-                "target": f"memory, {memory['small_articles']:,} -> {memory['large_articles']:,} articles",
+                "target": f"memory, {memory['small_articles']:,} -> {memory['large_articles']:,} articles, "
+                          f"{memory['page_kb']:.0f} KB pages",
                 "measured": f"peak RSS {memory['small_peak_rss_mb']:.0f} -> {memory['large_peak_rss_mb']:.0f} MB: "
                             f"+{memory['growth_mb']:.0f} MB",
                 "wanted": f"growth <= {MEMORY_GROWTH_MAX_MB:.0f} MB",
@@ -234,17 +237,14 @@ def table(result: dict) -> str:
               for r in result["targets"]]
     crawl = result.get("crawl")
     if crawl:
+        from benchmarks.crawl import crawl_table
+
+        items = crawl.get("concurrent_items")
         lines += ["", f"Crawl: median of {crawl['sizes'][0]['runs']} interleaved runs each, {crawl['concurrency']} "
-                  "concurrent requests, no delay, robots.txt obeyed; pages/s = responses / elapsed_time_seconds.", "",
-                  "| articles | pages | full pages/s | bare pages/s | full / bare | full CPU ms/page | "
-                  "bare CPU ms/page | full peak RSS | bare peak RSS | server busy | complete |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-        for s in crawl["sizes"]:
-            lines.append(
-                f"| {s['articles']:,} | {','.join(f'{p:,}' for p in s['pages'])} | {s['full_pages_per_s']:.0f} | "
-                f"{s['bare_pages_per_s']:.0f} | {s['ratio']:.0%} | {s['full_cpu_ms_per_page']:.1f} | "
-                f"{s['bare_cpu_ms_per_page']:.1f} | {s['full_peak_rss_mb']:.0f} MB | {s['bare_peak_rss_mb']:.0f} MB | "
-                f"{s['server_busy_during_bare']:.0%} | {'yes' if s['complete'] else '**no**'} |")
+                  "concurrent requests, no delay, robots.txt obeyed"
+                  + (f", CONCURRENT_ITEMS={items}" if items else "")
+                  + "; pages/s = responses / elapsed_time_seconds; page KB = mean article page served.", "",
+                  crawl_table(crawl)]
     extraction = result.get("extraction")
     if extraction:
         lines += ["", f"Extraction: {extraction['pages']} saved article pages (mean {extraction['mean_page_kb']} KB), "
@@ -300,6 +300,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "padded to this many KB with the site's chrome (0: not)")
     parser.add_argument("--only", default="extraction,dates,crawl",
                         help="which benchmarks, comma-separated: extraction, dates, crawl")
+    parser.add_argument("--page-kb", default="19,100", help="crawl: article page weights, comma-separated (19: "
+                        "today's pages; more: padded with the live portal's chrome, benchmarks/chrome.py)")
+    parser.add_argument("--concurrent-items", type=int, default=None,
+                        help="crawl: CONCURRENT_ITEMS for both spiders (default: Scrapy's, 100)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs, for a look")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -310,6 +314,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.rounds = args.rounds or (3 if quick else 7)
     args.date_rounds = args.date_rounds or (2 if quick else 5)
     args.only = {name.strip() for name in args.only.split(",") if name.strip()}
+    from benchmarks.crawl import parse_page_kbs
+
+    try:
+        args.page_kbs = parse_page_kbs(args.page_kb)
+    except ValueError as error:
+        parser.error(str(error))
     unknown = args.only - {"extraction", "dates", "crawl"}
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")

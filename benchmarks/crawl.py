@@ -29,6 +29,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.site import TODAY_KB
+
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 32
 #: Settings both spiders run with, on top of the project's.
@@ -48,6 +50,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 class CrawlRun:
     kind: str  # "full" or "bare"
     articles: int
+    page_kb: float | None  # None: today's pages
     pages: int
     items: int
     elapsed_s: float
@@ -70,6 +73,7 @@ class ServerProcess:
             self.close()
             raise RuntimeError(f"{module} did not start: {line!r}")
         self.base_url = line.split()[1]
+        self.banner = line
 
     def _first_line(self, timeout: float) -> str:
         result: list[str] = []
@@ -86,6 +90,8 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
     def __enter__(self):
         return self
@@ -95,11 +101,19 @@ class ServerProcess:
 
 
 class SiteProcess(ServerProcess):
-    """``python -m benchmarks.site`` in its own process, until ``close()``."""
+    """``python -m benchmarks.site`` in its own process, until ``close()``; ``page_kb`` as its ``--page-kb``
+    (None or ``TODAY_KB``: today's pages)."""
 
-    def __init__(self, articles: int, timeout: float = 300):
+    def __init__(self, articles: int, timeout: float = 300, page_kb: float | None = None):
         self.articles = articles
-        super().__init__("benchmarks.site", ["--articles", str(articles)], timeout)
+        self.page_kb = page_kb if page_kb and page_kb > TODAY_KB else None
+        args = ["--articles", str(articles)]
+        if self.page_kb:
+            args += ["--page-kb", str(self.page_kb)]
+        super().__init__("benchmarks.site", args, timeout)
+        #: "serving <url> (<n> pages; article pages <mean> KB mean, <min>-<max>)"
+        self.article_kb = float(self.banner.split("article pages ", 1)[1].split()[0]) if "article pages " in \
+            self.banner else None
 
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -107,7 +121,8 @@ class SiteProcess(ServerProcess):
 
 
 
-def crawl_command(kind: str, base_url: str, stats_file: Path) -> list[str]:
+def crawl_command(kind: str, base_url: str, stats_file: Path, settings: dict[str, str] | None = None) -> list[str]:
+    """The command line of one crawl; ``settings`` (``-s NAME=VALUE``) go to either spider alike."""
     if kind == "full":
         # Listings only, like the bare spider: the same pages on both sides (freshness.py measures discovery).
         cmd = [sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", f"base_url={base_url}",
@@ -117,12 +132,13 @@ def crawl_command(kind: str, base_url: str, stats_file: Path) -> list[str]:
                "-a", f"base_url={base_url}"]
     else:
         raise ValueError(kind)
-    for name, value in {**COMMON_SETTINGS, "BENCH_STATS_FILE": str(stats_file)}.items():
+    for name, value in {**COMMON_SETTINGS, **(settings or {}), "BENCH_STATS_FILE": str(stats_file)}.items():
         cmd += ["-s", f"{name}={value}"]
     return cmd
 
 
-def run_crawl(kind: str, site: SiteProcess, workdir: Path, timeout: float = 1800) -> CrawlRun:
+def run_crawl(kind: str, site: SiteProcess, workdir: Path, timeout: float = 1800,
+              settings: dict[str, str] | None = None) -> CrawlRun:
     """One crawl in a subprocess from the project root; its stats, peak RSS and the server's CPU time."""
     run_dir = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=workdir))
     stats_file = run_dir / "stats.json"
@@ -132,7 +148,7 @@ def run_crawl(kind: str, site: SiteProcess, workdir: Path, timeout: float = 1800
     env.pop("NEWSCRAWL_FEED_URI", None)
     server_before = site.cpu_seconds()
     with open(run_dir / "crawl.log", "wb") as log:
-        proc = subprocess.Popen(crawl_command(kind, site.base_url, stats_file), cwd=ROOT, env=env,
+        proc = subprocess.Popen(crawl_command(kind, site.base_url, stats_file, settings), cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
         watchdog = threading.Timer(timeout, proc.kill)
         watchdog.start()
@@ -150,6 +166,7 @@ def run_crawl(kind: str, site: SiteProcess, workdir: Path, timeout: float = 1800
     run = CrawlRun(
         kind=kind,
         articles=site.articles,
+        page_kb=site.page_kb,
         pages=pages,
         items=int(stats.get("item_scraped_count", 0)),
         elapsed_s=round(elapsed, 3),
@@ -171,15 +188,17 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else float("nan")
 
 
-def bench_size(articles: int, runs: int, workdir: Path, log=print) -> dict:
-    """``runs`` interleaved pairs of crawls (full, bare) of a site of ``articles`` articles."""
-    with SiteProcess(articles) as site:
-        log(f"crawl: {articles} articles served at {site.base_url}")
+def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: float | None = None,
+               settings: dict[str, str] | None = None) -> dict:
+    """``runs`` interleaved pairs of crawls (full, bare) of a site of ``articles`` articles, its pages padded
+    to ``page_kb`` (None: today's pages); ``settings`` given to both spiders."""
+    with SiteProcess(articles, page_kb=page_kb) as site:
+        log(f"crawl: {articles} articles served at {site.base_url}: {site.banner.split('(', 1)[-1].rstrip(')')}")
         results: dict[str, list[CrawlRun]] = {"full": [], "bare": []}
         for number in range(1, runs + 1):
             for kind in ("full", "bare"):
                 started = time.perf_counter()
-                run = run_crawl(kind, site, workdir)
+                run = run_crawl(kind, site, workdir, settings=settings)
                 results[kind].append(run)
                 log(f"  run {number}/{runs} {kind:<4} {run.pages} pages in {run.elapsed_s:.1f} s = "
                     f"{run.pages_per_s:.0f} pages/s, {run.items} items, peak RSS {run.peak_rss_mb:.0f} MB, "
@@ -188,6 +207,9 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print) -> dict:
     full, bare = results["full"], results["bare"]
     summary = {
         "articles": articles,
+        "page_kb": site.page_kb or TODAY_KB,
+        "article_page_kb": site.article_kb,
+        "settings": dict(settings or {}),
         "runs": runs,
         "full_pages_per_s": median([r.pages_per_s for r in full]),
         "bare_pages_per_s": median([r.pages_per_s for r in bare]),
@@ -210,30 +232,84 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print) -> dict:
     return summary
 
 
-def bench_crawl(sizes: list[int], runs: int, log=print) -> dict:
+def parse_page_kbs(text: str) -> list[float | None]:
+    """``"19,100"`` -> ``[None, 100.0]``: ``TODAY_KB`` (19) or less means today's pages, unpadded."""
+    values = []
+    for part in text.split(","):
+        if part.strip():
+            value = float(part)
+            if value <= 0:
+                raise ValueError(f"page size must be positive: {part!r}")
+            values.append(None if value <= TODAY_KB else value)
+    return values
+
+
+def bench_crawl(sizes: list[int], runs: int, log=print, page_kbs: list[float | None] = (None,),
+                concurrent_items: int | None = None) -> dict:
+    """Every article count of ``sizes`` at every page size of ``page_kbs`` (a site each, ``runs`` interleaved
+    full/bare pairs each); ``concurrent_items``: ``CONCURRENT_ITEMS`` for both spiders (None: Scrapy's 100)."""
+    settings = {"CONCURRENT_ITEMS": str(concurrent_items)} if concurrent_items else {}
+    by_size = []
     with tempfile.TemporaryDirectory(prefix="newscrawl-bench-") as workdir:
-        by_size = [bench_size(n, runs, Path(workdir), log) for n in sizes]
-    result: dict = {"concurrency": CONCURRENCY, "sizes": by_size}
-    if len(by_size) >= 2:
-        small, large = by_size[0], by_size[-1]
-        result["memory"] = {
-            "small_articles": small["articles"],
-            "large_articles": large["articles"],
-            "small_peak_rss_mb": small["full_peak_rss_mb"],
-            "large_peak_rss_mb": large["full_peak_rss_mb"],
-            "growth_mb": round(large["full_peak_rss_mb"] - small["full_peak_rss_mb"], 1),
-            "bare_growth_mb": round(large["bare_peak_rss_mb"] - small["bare_peak_rss_mb"], 1),
-        }
+        for page_kb in page_kbs:
+            for n in sizes:
+                by_size.append(bench_size(n, runs, Path(workdir), log, page_kb=page_kb, settings=settings))
+    result: dict = {"concurrency": CONCURRENCY, "concurrent_items": concurrent_items, "sizes": by_size,
+                    "memory_by_page_kb": []}
+    for page_kb in dict.fromkeys(s["page_kb"] for s in by_size):
+        same = [s for s in by_size if s["page_kb"] == page_kb]
+        if len(same) >= 2:
+            small, large = same[0], same[-1]
+            result["memory_by_page_kb"].append({
+                "page_kb": page_kb,
+                "small_articles": small["articles"],
+                "large_articles": large["articles"],
+                "small_peak_rss_mb": small["full_peak_rss_mb"],
+                "large_peak_rss_mb": large["full_peak_rss_mb"],
+                "growth_mb": round(large["full_peak_rss_mb"] - small["full_peak_rss_mb"], 1),
+                "bare_growth_mb": round(large["bare_peak_rss_mb"] - small["bare_peak_rss_mb"], 1),
+            })
+    if result["memory_by_page_kb"]:
+        result["memory"] = result["memory_by_page_kb"][0]  # today's pages first, as before
     return result
+
+
+def crawl_table(result: dict) -> str:
+    """The crawl's figures as Markdown: one row per page size and article count."""
+    lines = ["| page KB | articles | pages | full pages/s | bare pages/s | full / bare | CPU ratio | "
+             "full CPU ms/page | bare CPU ms/page | full peak RSS | bare peak RSS | server busy | complete |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for s in result["sizes"]:
+        kb = f"{s['article_page_kb']:.0f}" if s.get("article_page_kb") else f"{s['page_kb']:.0f}"
+        lines.append(
+            f"| {kb} | {s['articles']:,} | {','.join(f'{p:,}' for p in s['pages'])} | {s['full_pages_per_s']:.0f} | "
+            f"{s['bare_pages_per_s']:.0f} | {s['ratio']:.0%} | {s['cpu_ratio']:.0%} | "
+            f"{s['full_cpu_ms_per_page']:.1f} | {s['bare_cpu_ms_per_page']:.1f} | {s['full_peak_rss_mb']:.0f} MB | "
+            f"{s['bare_peak_rss_mb']:.0f} MB | "
+            f"{s['server_busy_during_bare']:.0%} | {'yes' if s['complete'] else '**no**'} |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Full crawl against the bare spider on a generated site.")
     parser.add_argument("--sizes", default="2000,20000", help="articles per site, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page-kb", default=str(TODAY_KB),
+                        help=f"article page weights to measure, comma-separated, e.g. {TODAY_KB},100 ({TODAY_KB}: "
+                             "today's pages; more: padded with the live portal's chrome, see benchmarks/chrome.py)")
+    parser.add_argument("--concurrent-items", type=int, default=None,
+                        help="CONCURRENT_ITEMS for both spiders (default: Scrapy's, 100)")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
-    result = bench_crawl([int(s) for s in args.sizes.split(",")], args.runs)
-    print(json.dumps({k: v for k, v in result.items()}, indent=1, default=str))
+    try:
+        page_kbs = parse_page_kbs(args.page_kb)
+    except ValueError as error:
+        parser.error(str(error))
+    result = bench_crawl([int(s) for s in args.sizes.split(",")], args.runs, page_kbs=page_kbs,
+                         concurrent_items=args.concurrent_items)
+    print(crawl_table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
     return 0
 
 

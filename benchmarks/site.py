@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import random
 import re
 import sys
 import types
@@ -38,6 +39,8 @@ CARDS_PER_PAGE = 20
 ABSOLUTE_EVERY = 17
 READ_ALSO_HREF = re.compile(r'(href="(?:https?://(?:www\.)?albawabhnews\.com)?/)(\d{6,})"')
 
+#: The weight of today's generated pages, in KB: ``--page-kb`` at or below it means no padding.
+TODAY_KB = 19
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 
@@ -61,6 +64,7 @@ class GeneratedSite:
     n: int
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     not_found: bytes = b""
+    page_kb: float | None = None  # None: today's pages, unpadded
 
     @property
     def article_ids(self) -> list[str]:
@@ -100,8 +104,10 @@ def generated_articles(n: int) -> list[dict]:
     return articles
 
 
-def build_site(n: int) -> GeneratedSite:
-    """Render every page of a site of ``n`` articles (about 0.6 ms a page)."""
+def build_site(n: int, page_kb: float | None = None, seed: int = 0) -> GeneratedSite:
+    """Render every page of a site of ``n`` articles (about 0.6 ms a page). With ``page_kb`` above today's
+    pages' weight (``TODAY_KB``), every HTML page is padded with the live portal's chrome (``benchmarks.chrome``)
+    so that an article page weighs about ``page_kb`` KB."""
     if n < 1:
         raise ValueError("a site needs at least one article")
     b = _private_build_module()
@@ -148,7 +154,51 @@ def build_site(n: int) -> GeneratedSite:
     for article in articles:
         site.pages[f"/{article['id']}"] = (HTML, b.article_page(article).encode())
     site.not_found = b.not_found_page().encode()
+    if page_kb is not None and page_kb > TODAY_KB:
+        _pad_site(site, b, articles, by_section, newest, page_kb, seed)
+    site.page_kb = page_kb if page_kb is not None and page_kb > TODAY_KB else None
     return site
+
+
+def _pad_site(site: GeneratedSite, b: types.ModuleType, articles: list[dict], by_section: dict[int, list[str]],
+              newest: list[str], page_kb: float, seed: int) -> None:
+    """Every HTML page of ``site`` (home, listings, articles) padded with the chrome of its kind and section:
+    each chrome rendered once, then spliced (``benchmarks.chrome.pad_page``)."""
+    from benchmarks import chrome
+
+    by_id = {a["id"]: a for a in articles}
+
+    def teaser(article_id: str) -> chrome.Teaser:
+        a = by_id[article_id]
+        return chrome.Teaser(article_id, a["title"], a["section"], a["lead"], b.card_date(a["published"]))
+
+    teasers = [teaser(i) for i in newest]
+    rng = random.Random(seed)
+    ticker = teasers[:10]
+    most_viewed = [teasers[i] for i in sorted(rng.sample(range(len(teasers)), min(10, len(teasers))))]
+    article_sizes = [len(site.pages[f"/{a['id']}"][1]) for a in articles]
+    budget = int(page_kb * 1024 - sum(article_sizes) / len(article_sizes))
+    cache: dict[tuple, chrome.Chrome] = {}
+
+    def chrome_for(kind: str, section: int | None, jsonld: bool = True) -> chrome.Chrome:
+        key = (kind, section, jsonld)
+        if key not in cache:
+            related = [teaser(i) for i in by_section[section][:6]] if section else teasers[3:9]
+            cache[key] = chrome.render_chrome(kind, section, teasers, ticker, most_viewed, related, budget,
+                                              jsonld=jsonld, seed=seed)
+        return cache[key]
+
+    for target, (ctype, body) in list(site.pages.items()):
+        if ctype != HTML:
+            continue
+        if target == "/":
+            padded = chrome.pad_page(body.decode(), chrome_for("home", None))
+        elif target.startswith("/category/"):
+            padded = chrome.pad_page(body.decode(), chrome_for("listing", int(target.split("/")[2].split("?")[0])))
+        else:
+            a = by_id[target[1:]]
+            padded = chrome.pad_page(body.decode(), chrome_for("article", a["section"], a["jsonld"] != "nothing"))
+        site.pages[target] = (ctype, padded.encode())
 
 
 # -- the server ----------------------------------------------------------------------------------------
@@ -218,7 +268,10 @@ async def _serve(site: GeneratedSite, host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: HttpProtocol(responses), host, port, backlog=1024)
     bound = server.sockets[0].getsockname()[1]
-    print(f"serving http://{host}:{bound} ({len(site.pages)} pages)", flush=True)
+    sizes = [len(site.pages[f"/{i}"][1]) for i in site.article_ids]
+    mean_kb = sum(sizes) / len(sizes) / 1024
+    print(f"serving http://{host}:{bound} ({len(site.pages)} pages; article pages {mean_kb:.1f} KB mean, "
+          f"{min(sizes) / 1024:.1f}-{max(sizes) / 1024:.1f})", flush=True)
     async with server:
         await server.serve_forever()
 
@@ -226,10 +279,13 @@ async def _serve(site: GeneratedSite, host: str, port: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve a generated copy of albawabhnews.com on loopback.")
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--page-kb", type=float, default=None,
+                        help=f"pad every page with the live portal's chrome so that an article page weighs about "
+                             f"this many KB (80-120 on the live site); {TODAY_KB} or less, or absent: today's pages")
     parser.add_argument("--port", type=int, default=0, help="0: a free port (printed)")
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
-    site = build_site(args.articles)
+    site = build_site(args.articles, args.page_kb)
     try:
         asyncio.run(_serve(site, args.host, args.port))
     except KeyboardInterrupt:

@@ -41,17 +41,21 @@ def test_runner_on_a_small_site(tmp_path):
     out = tmp_path / "latest.json"
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--sizes", str(ARTICLES), "--runs", "1", "--rounds", "1",
-         "--padded-kb", "30", "--only", "crawl,extraction", "--out", str(out)],
+         "--padded-kb", "30", "--page-kb", "19,100", "--only", "crawl,extraction", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
 
-    size = result["crawl"]["sizes"][0]
-    assert size["articles"] == ARTICLES
-    assert size["items"] == {"full": [ARTICLES], "bare": [ARTICLES]}
-    assert len(size["pages"]) == 1 and size["pages"][0] > ARTICLES  # the same pages, listings included
-    assert size["complete"]
+    today, padded = result["crawl"]["sizes"]
+    assert (today["page_kb"], padded["page_kb"]) == (19, 100)
+    assert 95 <= padded["article_page_kb"] <= 105 and today["article_page_kb"] < 25
+    for size in (today, padded):
+        assert size["articles"] == ARTICLES
+        assert size["items"] == {"full": [ARTICLES], "bare": [ARTICLES]}
+        assert len(size["pages"]) == 1 and size["pages"][0] > ARTICLES  # the same pages, listings included
+        assert size["complete"]
+    assert padded["pages"] == today["pages"]  # the chrome sends no crawl anywhere new
 
     tools = result["extraction"]["tools"]
     assert result["extraction"]["scored_pages"] == result["extraction"]["pages"]
@@ -60,4 +64,6 @@ def test_runner_on_a_small_site(tmp_path):
     assert result["extraction"]["padded"]["mean_page_kb"] >= 30
 
     assert "| target | measured | wanted | met |" in proc.stdout
-    assert {row["target"] for row in result["targets"]} >= {f"crawl throughput, {ARTICLES} articles"}
+    crawl_rows = [row["target"] for row in result["targets"] if row["target"].startswith("crawl throughput")]
+    assert len(crawl_rows) == 2 and all(f"{ARTICLES} articles" in row for row in crawl_rows)
+    assert "| page KB | articles |" in proc.stdout
