@@ -16,8 +16,9 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from functools import cached_property
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -25,6 +26,7 @@ from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
 from newscrawl.items import SOURCE_NAME, Article
+from newscrawl.sites.page import Document, NeedsWholePage, article_document
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
 from newscrawl.text.arabic import clean_text, match_key
 from newscrawl.text.authors import is_desk_name, split_names, writer_from_headline
@@ -54,6 +56,11 @@ BODY_SELECTORS = (
     "div.details",
     "div#NewsStory",
 )
+# What each body selector needs in the page's bytes (lowercased) to match anything: on a page parsed as a
+# slice (newscrawl.sites.page), a body container that is not in the article but may be elsewhere on the
+# page makes extraction ask for the whole page.
+BODY_MARKERS = (b"paragraph-list", b"articlebody", b"article-body", b"article-content", b"news-text", b"details",
+                b"newsstory")
 # A page the CMS answered with status 200 instead of the article: ASP.NET's error screen or the site's own
 # error message, matched on the match key (no hamza, tanween or case) of the title and the first headings.
 # A page with a NewsArticle JSON-LD or a publication date is an article, whatever its headline says.
@@ -105,6 +112,30 @@ def _compiled(css: str) -> etree.XPath:
     return etree.XPath(HTMLTranslator().css_to_xpath(css))
 
 
+@lru_cache(maxsize=256)
+def _css_query(css: str) -> etree.XPath:
+    return etree.XPath(HTMLTranslator().css_to_xpath(css), smart_strings=False)
+
+
+def select(root, css: str) -> list:
+    """What ``Selector(root=root).css(css)`` selects, as lxml elements (or strings for ``::text`` and
+    ``::attr()``), with the query compiled once: an article page asks some forty questions, and parsel
+    builds a Selector object per result and per call."""
+    return _css_query(css)(root)
+
+
+def first(root, css: str):
+    """The first of :func:`select`, or None."""
+    found = _css_query(css)(root)
+    return found[0] if found else None
+
+
+META_WITH_CONTENT = etree.XPath("//meta[@content]")
+HTML_LANG = etree.XPath("/html/@lang", smart_strings=False)
+CHILD_NODES = etree.XPath("./node()", smart_strings=False)
+FOLLOWING_NODES = etree.XPath("following-sibling::node()", smart_strings=False)
+LINKING_ANCESTOR = etree.XPath("ancestor::a/@href", smart_strings=False)
+BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
 BLOCKS_INSIDE = _compiled("p, div")
 EMBEDS = _compiled("iframe, blockquote.twitter-tweet, .instagram-media")
 PARAGRAPHS = _compiled("p")
@@ -202,18 +233,37 @@ def largest_from_srcset(srcset: str) -> str | None:
 
 
 class ArticlePage:
-    """One article page: ``ArticlePage(selector, url, site).to_item(crawled_at)``."""
+    """One article page: ``ArticlePage(selector, url, site).to_item(crawled_at)``.
 
-    def __init__(self, selector: Selector, url: str, site: Site | None = None):
+    ``document``: the page as ``newscrawl.sites.page`` parsed it. When that is a slice (the head and the
+    article element), a question only the whole page answers raises :class:`NeedsWholePage`, and the
+    caller extracts again from the whole page (:func:`extract_article`).
+    """
+
+    def __init__(self, selector: Selector, url: str, site: Site | None = None, document: Document | None = None,
+                 events: Counter[str] | None = None):
         self.sel = selector
+        self.root = selector.root
         self.url = url
         self.site = site or Site()
-        self.events: Counter[str] = Counter()
+        self.doc = document
+        self.partial = document is not None and document.partial
+        self.events: Counter[str] = events if events is not None else Counter()
         self._jsonld: dict | None = None
         self._jsonld_read = False
         self._authors: list[str] = []
 
     # -- bookkeeping ---------------------------------------------------------------------------------
+    def _whole_page_if(self, marker: bytes, reason: str, after_only: bool = False) -> None:
+        """On a slice: ask for the whole page when ``marker`` occurs in what the slice left out."""
+        if self.partial and self.doc.elsewhere(marker, after_only):
+            raise NeedsWholePage(reason)
+
+    def _whole_page(self, reason: str) -> None:
+        """On a slice: ask for the whole page (the answer may be anywhere on it)."""
+        if self.partial:
+            raise NeedsWholePage(reason)
+
     def _note(self, field: str, layer: str) -> None:
         self.events[f"newscrawl/extract/{field}/{layer}"] += 1
 
@@ -239,7 +289,7 @@ class ArticlePage:
         return self._jsonld or {}
 
     def _read_jsonld(self) -> dict | None:
-        for raw in self.sel.css("script[type='application/ld+json']::text").getall():
+        for raw in select(self.root, "script[type='application/ld+json']::text"):
             try:
                 data = json.loads(raw, strict=False)  # raw newlines/tabs inside strings are common
             except (ValueError, RecursionError):  # RecursionError: nested thousands deep
@@ -260,7 +310,7 @@ class ArticlePage:
         """Each ``<meta>`` content by its property and by its name, the first in page order for each:
         one pass over the page instead of one per name looked up."""
         index: dict[str, str] = {}
-        for node in self.sel.root.xpath("//meta[@content]"):
+        for node in META_WITH_CONTENT(self.root):
             content = node.get("content")
             for key in (node.get("property"), node.get("name")):
                 if key is not None:
@@ -275,12 +325,12 @@ class ArticlePage:
         return None
 
     @cached_property
-    def article(self) -> Selector:
+    def article(self):
+        """The article container's element (the whole page's root when there is none)."""
         for css in ARTICLE_CONTAINERS:
-            found = self.sel.css(css)
-            if found:
-                return found[0]
-        return self.sel
+            if (found := first(self.root, css)) is not None:
+                return found
+        return self.root
 
     # -- identity ------------------------------------------------------------------------------------
     def article_id(self) -> str | None:
@@ -288,7 +338,7 @@ class ArticlePage:
         found = article_id_from_url(self.url)
         if found:
             return found
-        for href in (self.sel.css("link[rel='canonical']::attr(href)").get(), self.meta("og:url"),
+        for href in (first(self.root, "link[rel='canonical']::attr(href)"), self.meta("og:url"),
                      _jsonld_url(self.jsonld)):
             if href and (found := article_id_from_url(href)):
                 return found
@@ -299,8 +349,8 @@ class ArticlePage:
         title = self._first("title", (
             ("jsonld", self.jsonld.get("headline")),
             ("meta", lambda: self.meta("og:title", "twitter:title")),
-            ("dom", lambda: text_of(self.article.css("h1")[0]) if self.article.css("h1") else None),
-            ("html_title", lambda: self.sel.css("title::text").get()),
+            ("dom", lambda: element_text(h1) if (h1 := first(self.article, "h1")) is not None else None),
+            ("html_title", self._html_title),
         ))
         return TITLE_SUFFIX.sub("", title) or None if title else None
 
@@ -310,19 +360,30 @@ class ArticlePage:
             ("meta", lambda: self.meta("article:section")),
             ("dom", self._breadcrumb_section),
             ("dom_link", self._section_link),
-            ("nav_active", lambda: next((t for a in self.sel.css(
-                "li.active > a[href*='/category/'], a.active[href*='/category/']") if (t := text_of(a))), None)),
+            ("nav_active", self._nav_active),
         ))
 
+    def _html_title(self) -> str | None:
+        if first(self.root, "head title") is None:
+            self._whole_page_if(b"<title", "title")
+        return first(self.root, "title::text")
+
+    def _nav_active(self) -> str | None:
+        """The menu's active section link: the menu is outside the article."""
+        self._whole_page("nav_active")
+        return next((t for a in select(self.root, "li.active > a[href*='/category/'], a.active[href*='/category/']")
+                     if (t := element_text(a))), None)
+
     def _breadcrumb_section(self) -> str | None:
-        crumbs = [text_of(a) for a in self.sel.css(".breadcrumb a, [class*='breadcrumb'] a")]
+        self._whole_page_if(b"breadcrumb", "breadcrumb")
+        crumbs = [element_text(a) for a in select(self.root, ".breadcrumb a, [class*='breadcrumb'] a")]
         crumbs = [c for c in crumbs if c and c not in ("الرئيسية", "الرئيسيه", "Home")]
         return crumbs[-1] if crumbs else None
 
     def _section_link(self) -> str | None:
         """The first section link inside the article (SITE.md: the section name stands above the title)."""
-        for anchor in self.article.css("a[href*='/category/']"):
-            if text := text_of(anchor):
+        for anchor in select(self.article, "a[href*='/category/']"):
+            if text := element_text(anchor):
                 return text
         return None
 
@@ -344,8 +405,8 @@ class ArticlePage:
         for name, value in (
             ("jsonld", lambda: _author_name(self.jsonld.get("author"))),
             ("meta", lambda: _not_url(self.meta("author", "article:author"))),
-            ("dom", lambda: text_of(self.article.css("div.writer, .writer, .author, [rel='author']")[0])
-             if self.article.css("div.writer, .writer, .author, [rel='author']") else None),
+            ("dom", lambda: element_text(box) if (box := first(
+                self.article, "div.writer, .writer, .author, [rel='author']")) is not None else None),
         ):
             if value := clean(value()):
                 found, layer = BYLINE_LABEL.sub("", value) or value, name
@@ -355,8 +416,8 @@ class ArticlePage:
         elif found:
             names = split_names(found)
         if not found or is_desk_name(found):
-            h1 = self.article.css("h1")
-            writer = writer_from_headline(title) or (writer_from_headline(text_of(h1[0])) if h1 else None)
+            h1 = first(self.article, "h1")
+            writer = writer_from_headline(title) or (writer_from_headline(element_text(h1)) if h1 is not None else None)
             if writer:
                 found, layer, names = writer, "headline", [writer]
                 self.events["newscrawl/fields/author_from_headline"] += 1
@@ -379,15 +440,16 @@ class ArticlePage:
             published.append(("meta", value))
         if value := clean(self.meta("article:modified_time", "og:updated_time")):
             modified.append(("meta", value))
-        time_nodes = self.article.css("div.publish time") or self.article.css("time")
-        if time_nodes:
-            node = time_nodes[0]
-            if value := clean(attr(node, "datetime")):
+        node = first(self.article, "div.publish time")
+        if node is None:
+            node = first(self.article, "time")
+        if node is not None:
+            if value := clean(node.get("datetime")):
                 published.append(("time_attr", value))
-            if value := clean(text_of(node)):
+            if value := clean(element_text(node)):
                 published.append(("time_text", value))
-        elif publish := self.article.css("div.publish, .publish, .date, .post-date"):
-            if value := clean(text_of(publish[0])):
+        elif (publish := first(self.article, "div.publish, .publish, .date, .post-date")) is not None:
+            if value := clean(element_text(publish)):
                 published.append(("time_text", value))
         for kind, found in (("published", published), ("modified", modified)):
             self._note(f"{kind}_date", found[0][0] if found else "missing")
@@ -399,7 +461,11 @@ class ArticlePage:
         it: it ends at the page's own boxes (``BODY_END_CLASS``) wherever they sit, and continues past a
         container that a stray end tag closed early (:meth:`_spilled_blocks`)."""
         for layer, css in enumerate(BODY_SELECTORS):
-            for node in self.article.css(css) or self.sel.css(css):
+            nodes = select(self.article, css)
+            if not nodes:
+                self._whole_page_if(BODY_MARKERS[layer], "body_outside_article")
+                nodes = select(self.root, css)
+            for node in nodes:
                 walk = _BodyWalk()
                 if blocks := list(self._blocks(node, walk=walk)):
                     self._note("body", "dom" if layer == 0 else "dom_fallback")
@@ -415,7 +481,7 @@ class ArticlePage:
         self._note("body", "missing")
         return []
 
-    def _spilled_blocks(self, container: Selector) -> list[Block]:
+    def _spilled_blocks(self, container) -> list[Block]:
         """The body's paragraphs that a stray ``</div>`` left after the container it closed early.
 
         The parser closes the body container at the stray end tag; the paragraphs after it become following
@@ -423,27 +489,26 @@ class ArticlePage:
         the first of the page's own boxes, when that run holds a paragraph (``<p>``) or bare text: on a
         well-formed page the body container is followed by the tags and comments only, so nothing is added.
         """
-        article = self.article.root
-        if article is self.sel.root or getattr(article, "tag", None) in ("html", "body"):
+        article = self.article
+        if article is self.root or getattr(article, "tag", None) in ("html", "body"):
             return []  # no article container: the siblings would be the whole page
-        run: list[Selector] = []
+        run: list = []
         current = container
-        while current.root is not article:
-            for sibling in current.xpath("following-sibling::node()"):
-                root = sibling.root
-                if not isinstance(root, str) and isinstance(getattr(root, "tag", None), str) and self._ends_body(
-                        root, root.tag.lower(), root.get("class") or "", in_related=False):
+        while current is not article:
+            for sibling in FOLLOWING_NODES(current):
+                if not isinstance(sibling, str) and isinstance(getattr(sibling, "tag", None), str) and self._ends_body(
+                        sibling, sibling.tag.lower(), sibling.get("class") or "", in_related=False):
                     break
                 run.append(sibling)
             else:
-                parent = current.xpath("..")
-                if not parent:
+                parent = current.getparent()
+                if parent is None:
                     return []  # the container is not inside the article container
-                current = parent[0]
+                current = parent
                 continue
             break
-        spilled = any(isinstance(node.root, str) and node.root.strip()
-                      or getattr(node.root, "tag", None) == "p" and element_text(node.root) for node in run)
+        spilled = any(isinstance(node, str) and node.strip()
+                      or getattr(node, "tag", None) == "p" and element_text(node) for node in run)
         if not spilled:
             return []
         walk = _BodyWalk()
@@ -470,17 +535,17 @@ class ArticlePage:
                 CARD_CLASS in (child.get("class") or "").split() for child in cards)
         return False
 
-    def _blocks(self, container: Selector, depth: int = 0, walk: _BodyWalk | None = None,
+    def _blocks(self, container, depth: int = 0, walk: _BodyWalk | None = None,
                 in_related: bool = False) -> Iterator[Block]:
         """The body's children as blocks, in order: paragraphs, sub-headings and boxes. Wrappers are
         entered ``MAX_WRAPPER_DEPTH`` deep at most; deeper, a wrapper is one block."""
-        yield from self._walk(container.xpath("./node()"), depth, walk or _BodyWalk(), in_related)
+        yield from self._walk(CHILD_NODES(container), depth, walk or _BodyWalk(), in_related)
 
-    def _walk(self, nodes: Iterable[Selector], depth: int, walk: _BodyWalk, in_related: bool) -> Iterator[Block]:
+    def _walk(self, nodes: Iterable, depth: int, walk: _BodyWalk, in_related: bool) -> Iterator[Block]:
+        """``nodes``: lxml elements and text nodes (strings), in order."""
         loose: list[str] = []
         loose_links: list[Link] = []
-        for child in nodes:
-            root = child.root
+        for root in nodes:
             if isinstance(root, str):  # a bare text node between elements
                 if root.strip():
                     loose.append(root)
@@ -493,8 +558,8 @@ class ArticlePage:
                 yield from walk.note(_loose_block(loose, loose_links))
                 continue
             if tag in ("a", "strong", "b", "em", "i", "u", "span") and not BLOCKS_INSIDE(root):
-                loose.append(text_of(child))  # inline element among bare text
-                loose_links.extend(self._links(child))
+                loose.append(element_text(root))  # inline element among bare text
+                loose_links.extend(self._links(root))
                 continue
             yield from walk.note(_loose_block(loose, loose_links))
             classes = root.get("class") or ""
@@ -512,27 +577,27 @@ class ArticlePage:
                     self.events["newscrawl/extract/body/skipped_embed"] += 1
                     continue
             if tag in HEADING_TAGS or tag in PARAGRAPH_TAGS:
-                yield walk.block(Block(tag, text_of(child), self._links(child)))
+                yield walk.block(Block(tag, element_text(root), self._links(root)))
             elif tag in BOX_TAGS:
                 if (depth < MAX_WRAPPER_DEPTH and WRAPPED_BLOCKS(root)
-                        and not self._is_link_box(child)):  # a wrapper around paragraphs
-                    yield from self._blocks(child, depth + 1, walk,
+                        and not self._is_link_box(root)):  # a wrapper around paragraphs
+                    yield from self._blocks(root, depth + 1, walk,
                                             in_related or bool(RELATED_BOX_CLASS.search(classes)))
                     if walk.ended:
                         return
                 else:
-                    yield walk.block(Block("div", text_of(child), self._links(child)))
+                    yield walk.block(Block("div", element_text(root), self._links(root)))
         yield from walk.note(_loose_block(loose, loose_links))
 
-    def _is_link_box(self, node: Selector) -> bool:
+    def _is_link_box(self, node) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
-        paragraphs = node.xpath(".//p|.//li")
-        return bool(paragraphs) and all(p.css("a[href]") and len(text_of(p)) <= len(
-            " ".join(text_of(a) for a in p.css("a"))) + 3 for p in paragraphs)
+        paragraphs = BOX_PARAGRAPHS(node)
+        return bool(paragraphs) and all(LINKS(p) and len(element_text(p)) <= len(
+            " ".join(element_text(a) for a in select(p, "a"))) + 3 for p in paragraphs)
 
-    def _links(self, node: Selector) -> tuple[Link, ...]:
+    def _links(self, node) -> tuple[Link, ...]:
         links = []
-        for anchor in LINKS(node.root):
+        for anchor in LINKS(node):
             url = self.site.absolute(anchor.get("href") or "", self.url)
             if not url:
                 continue
@@ -550,15 +615,15 @@ class ArticlePage:
         if value := self.meta("og:image", "twitter:image"):
             found.append(value)
         article = self.article
-        for img in article.css("div.mainImg img, figure img, div.paragraph-list img, .gallery img"):
-            link = img.xpath("ancestor::a/@href").get()
-            if link and article_id_from_url(link.strip()):  # a thumbnail of another article (read-also box)
+        for img in select(article, "div.mainImg img, figure img, div.paragraph-list img, .gallery img"):
+            link = LINKING_ANCESTOR(img)
+            if link and article_id_from_url(link[0].strip()):  # a thumbnail of another article (read-also box)
                 continue
-            src = attr(img, "data-src") or attr(img, "data-original") or attr(img, "data-lazy-src")
-            if not src and (srcset := attr(img, "srcset") or attr(img, "data-srcset")):
+            src = img.get("data-src") or img.get("data-original") or img.get("data-lazy-src")
+            if not src and (srcset := img.get("srcset") or img.get("data-srcset")):
                 src = largest_from_srcset(srcset)
             if not src:
-                src = attr(img, "src")
+                src = img.get("src")
             if src:
                 found.append(src)
         images: list[str] = []
@@ -577,11 +642,12 @@ class ArticlePage:
         ``div.tags`` after it outside a sidebar or footer (a stray ``</div>`` in the body closes the container
         before its tags)."""
         layer = "dom"
-        tags = [text_of(a) for a in self.article.css("div.tags a, .tags a")]
+        tags = [element_text(a) for a in select(self.article, "div.tags a, .tags a")]
         if not tags:
-            tags = [text_of(a) for a in self.article.css("a[href*='/tag/']")]
-        if not tags and self.article.root is not self.sel.root:
-            tags = [element_text(a) for a in TAGS_AFTER_ARTICLE(self.article.root)]
+            tags = [element_text(a) for a in select(self.article, "a[href*='/tag/']")]
+        if not tags and self.article is not self.root:
+            self._whole_page_if(b"tags", "tags_after_article", after_only=True)
+            tags = [element_text(a) for a in TAGS_AFTER_ARTICLE(self.article)]
             layer = "dom_after_article"
         tags = [t for t in tags if t]
         self._note("tags", layer if tags else "missing")
@@ -600,9 +666,10 @@ class ArticlePage:
 
     def is_error_page(self) -> bool:
         """The CMS's error page, served with status 200 where the article should be (ERROR_PAGE_TEXT)."""
-        if self.jsonld or self.sel.css("time, meta[property='article:published_time']"):
+        if self.jsonld or first(self.root, "time, meta[property='article:published_time']") is not None:
             return False
-        texts = [self.sel.css("title::text").get() or "", *(text_of(h) for h in self.sel.css("h1, h2")[:3])]
+        self._whole_page("error_check")
+        texts = [first(self.root, "title::text") or "", *(element_text(h) for h in select(self.root, "h1, h2")[:3])]
         return any(ERROR_PAGE_TEXT.search(match_key(text)) for text in texts)
 
     # -- the item ------------------------------------------------------------------------------------
@@ -631,11 +698,53 @@ class ArticlePage:
             tags=self.tags(),
             keywords=self.keywords(),
             source=SOURCE_NAME,
-            language=(self.sel.xpath("/html/@lang").get() or "ar").split("-")[0].lower() or "ar",
+            language=(next(iter(HTML_LANG(self.root)), None) or "ar").split("-")[0].lower() or "ar",
             crawled_at=crawled_at,
             body_blocks=blocks,
             date_candidates=dates,
         )
+
+
+@dataclass(slots=True)
+class ArticleExtraction:
+    """What :func:`extract_article` read from an article page."""
+
+    item: Article | None  # None: an error page, or no article id
+    error_page: bool
+    section_id: str | None  # the section the page names (breadcrumb or menu), when asked for
+
+
+def extract_article(body: bytes, encoding: str, url: str, crawled_at: str, *, site: Site | None = None,
+                    listing_dates: Iterable[str] = (), text: Callable[[], str] | None = None,
+                    section_id: Callable[[Selector, str | None, Document], str | None] | None = None,
+                    events: Counter[str] | None = None) -> ArticleExtraction:
+    """An article page's item, read from one parse (``newscrawl.sites.page``: the head and the article
+    element; the whole page when the slice cannot answer). ``section_id(selector, section, document)``, when
+    given, names the page's section id (``newscrawl.spiders.sections.section_id_of``). ``events`` receives
+    the extraction's counters, those of a page that raised included; the tree is not kept."""
+    events = events if events is not None else Counter()
+    document = article_document(body, encoding, url, text)
+    attempt: Counter[str] = Counter()
+    try:
+        try:
+            return _extract(document, url, site, crawled_at, listing_dates, section_id, attempt)
+        except NeedsWholePage as need:
+            attempt = Counter()  # the slice's reading is thrown away: counted once, from the whole page
+            document = document.whole(need.reason)
+            return _extract(document, url, site, crawled_at, listing_dates, section_id, attempt)
+    finally:
+        events.update(attempt)
+        events[f"newscrawl/extract/parse/{document.how}"] += 1
+
+
+def _extract(document: Document, url: str, site: Site | None, crawled_at: str, listing_dates: Iterable[str],
+             section_id, events: Counter[str]) -> ArticleExtraction:
+    page = ArticlePage(document.selector, url, site, document, events)
+    if page.is_error_page():
+        return ArticleExtraction(None, True, None)
+    item = page.to_item(crawled_at, listing_dates)
+    found = section_id(document.selector, item.section, document) if section_id and item is not None else None
+    return ArticleExtraction(item, False, found)
 
 
 class ListingPage:

@@ -49,7 +49,7 @@ from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
 from newscrawl.failures import describe
 from newscrawl.items import Deletion
-from newscrawl.sites.albawabh import ArticlePage, ListingPage
+from newscrawl.sites.albawabh import ListingPage, extract_article
 from newscrawl.sites.urls import (
     Site,
     article_id_from_url,
@@ -71,7 +71,11 @@ GONE_STATUSES = (404, 410)
 
 
 def is_html(response: Response) -> bool:
-    """A page to read with CSS selectors: text, and not JSON (Scrapy gives JSON bodies a json selector)."""
+    """A page to read with CSS selectors: text, and not JSON (Scrapy gives JSON bodies a json selector).
+    An HTML response is not parsed here: the article callback parses what it reads once
+    (``newscrawl.sites.page``)."""
+    if isinstance(response, scrapy.http.HtmlResponse):
+        return True
     if not isinstance(response, scrapy.http.TextResponse):
         return False
     try:
@@ -521,16 +525,18 @@ class AlbawabhSpider(scrapy.Spider):
             return
         crawled_at = datetime.now(UTC).replace(microsecond=0).isoformat()
         listing_dates = [response.meta["listing_date"]] if response.meta.get("listing_date") else []
-        page = ArticlePage(response.selector, response.url, self.site)
-        try:
-            error_page = page.is_error_page()
-            item = None if error_page else page.to_item(crawled_at, listing_dates)
+        events: Counter[str] = Counter()
+        try:  # one parse; the tree is gone when this returns (nothing of it is in the item)
+            found = extract_article(response.body, response.encoding, response.url, crawled_at, site=self.site,
+                                    listing_dates=listing_dates, text=lambda: response.text, events=events,
+                                    section_id=section_filter.section_id_of if self.args.sections else None)
         except Exception:  # a page that breaks extraction must not stop the crawl
             self._count("newscrawl/dropped/extract_error")
             self.logger.exception("extraction failed on %s", response.url)
             return
         finally:
-            self._merge(page.events)
+            self._merge(events)
+        error_page, item = found.error_page, found.item
         if error_page:  # a CMS failure, often transient: worth the retries of a 5xx
             yield from self._retry_or_drop(response, "error_page", "the site answered an error page")
             return
@@ -542,7 +548,7 @@ class AlbawabhSpider(scrapy.Spider):
         if self.backfill is not None:  # every dated article teaches the window's id-to-date relation
             self.backfill.learn(item.article_id, self._date(item.published_at))
         if self.args.sections:
-            page_section = section_filter.section_id_of(response.selector, item.section)
+            page_section = found.section_id
             verdict = section_filter.verdict(self.args.sections, page_section, response.meta.get("section_hint"))
             if verdict != section_filter.EMIT:
                 self._count(f"newscrawl/filtered/{verdict}")

@@ -17,6 +17,7 @@ import re
 
 from parsel import Selector
 
+from newscrawl.sites.page import Document, NeedsWholePage
 from newscrawl.sites.urls import section_id_from_url
 
 SECTION_FEED = re.compile(r"/rss/section/(\d+)/?$")
@@ -27,13 +28,19 @@ OTHER_SECTION = "other_section"
 UNKNOWN_SECTION = "unknown_section"
 
 
-def section_id_of(selector: Selector, section_name: str | None) -> str | None:
-    """The id of the section an article page says it belongs to, or None."""
+def section_id_of(selector: Selector, section_name: str | None, document: Document | None = None) -> str | None:
+    """The id of the section an article page says it belongs to, or None. On a page parsed as a slice
+    (``document``), a breadcrumb outside the article or a look-up in the menu needs the whole page."""
+    partial = document is not None and document.partial
+    if partial and document.elsewhere(b"breadcrumb"):
+        raise NeedsWholePage("section_breadcrumb")
     crumbs = [section_id_from_url(href) for href in selector.css(
         ".breadcrumb a::attr(href), [class*='breadcrumb'] a::attr(href)").getall()]
     crumbs = [crumb for crumb in crumbs if crumb]
     if crumbs:
         return crumbs[-1]
+    if partial and section_name:
+        raise NeedsWholePage("section_menu")
     if not section_name:
         return None
     wanted = " ".join(section_name.split())

@@ -1,0 +1,323 @@
+"""An article page parsed once, and only as much of it as extraction reads.
+
+Real article pages weigh ~100 KB, most of it the portal's chrome: inline scripts, two mastheads with the
+menu, the "most read" lists, the footer. Extraction reads the ``<head>`` and the article element (SITE.md:
+``<article class="cont">`` holds breadcrumb, title, byline, date, images, body and tags). So the page is cut
+into a *slice*, the ``<html>`` start tag, the head, the ``<meta>``/``<link>``/JSON-LD elements found
+elsewhere (in page order) and the article element's bytes, and only that is parsed (about a third of the
+bytes, a sixth of the nodes). :class:`NeedsWholePage` is how extraction says the slice cannot answer a
+question (a breadcrumb outside the article, the menu's active section...): the caller then parses the whole
+page, and the answer is the whole page's.
+
+The slice is taken only where its tree is the whole page's tree for everything extraction reads; anything
+else parses the whole page, counted by reason (``newscrawl/extract/parse/whole_page/<reason>``):
+
+- no ``<head>``, no article element, or no end tag matching it (nested articles counted);
+- an end tag inside the article that would close an element opened outside it (more ``</div>`` than
+  ``<div``, and the same for the other containers a page is laid out with): the whole page's parser then
+  ends the article early, which extraction knows how to read (``_spilled_blocks``);
+- an ``<a>`` left open before the article (its images' ``ancestor::a`` would differ);
+- a body that is not UTF-8 text in the response's own encoding is decoded as Scrapy decodes it first.
+
+Markup inside scripts, styles and comments is not markup: a ``<article`` in a script's string is skipped.
+No library does this: lxml's and lexbor's parsers read the whole document, and a streaming parser
+(``lxml.etree.iterparse``/``HTMLPullParser``) still tokenizes every byte in Python-visible events.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+from parsel import Selector
+
+HTML_TAG = re.compile(rb"<html(?=[\s>/])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+START_TAG_END = re.compile(rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+CLASS_ATTR = re.compile(rb"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+NAME_END = frozenset(b" \t\n\r\f>/")  # what may follow a tag's name
+# Containers a page is laid out with: an end tag of one of these inside the article, with no start tag
+# there to match it, closes an element outside the article in the whole page.
+CONTAINERS = re.compile(rb"<(/?)(div|section|main|form|table|tbody|thead|tr|td|th|center|font|ul|ol|dl)(?=[\s>/])")
+# Elements copied from outside the slice where they are (extraction reads them page-wide): metadata.
+OUTSIDE_MARKERS = (b"<meta", b"<link", b"application/ld+json")
+# Where the HTML parser reads text, not markup, and how each such place ends.
+RAW_TEXT_START = re.compile(rb"<!--|<script(?=[\s>/])|<style(?=[\s>/])")
+RAW_TEXT_END = {b"<!--": b"-->", b"<script": b"</script", b"<style": b"</style"}
+OPEN_ANCHOR = re.compile(rb"<a[\s>]")
+
+
+class NeedsWholePage(Exception):  # noqa: N818 (a signal, not an error)
+    """Extraction asked something of the page that only the whole page answers; ``reason`` names it."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed page: ``selector`` over the slice (``partial``) or over the whole page.
+
+    ``how`` names it for the stats (``slice``, ``whole_page/<reason>``). A slice keeps the page's UTF-8
+    ``source`` (the response's own bytes when it is UTF-8: no copy) for :meth:`whole`, and the lowered
+    bytes it left ``outside`` (``after``: those after the article) for :meth:`elsewhere`.
+    """
+
+    selector: Selector
+    partial: bool
+    how: str
+    url: str | None = None
+    source: bytes = b""
+    outside: bytes = b""
+    after: bytes = b""
+    text: Callable[[], str] | None = None
+
+    def elsewhere(self, marker: bytes, after_only: bool = False) -> bool:
+        """Whether the page holds, outside the slice, an attribute value with ``marker`` in it (lowercase:
+        ``b"breadcrumb"`` for ``class="breadcrumb"``)."""
+        if not self.partial:
+            return False
+        outside = self.after if after_only else self.outside
+        if marker not in outside:
+            return False
+        return re.search(rb"""=\s*["']?[^"'>]*""" + re.escape(marker), outside) is not None
+
+    def whole(self, reason: str) -> Document:
+        """The whole page, parsed (a slice could not answer: ``reason``)."""
+        return _whole(self.source, self.url, f"whole_page/{reason}", self.text or self.source.decode)
+
+
+def parse_html(body: bytes, url: str | None = None) -> Selector:
+    """The page as parsel's ``Selector(text=..., type="html")`` builds it (libxml2's HTML parser, the same
+    options), from UTF-8 bytes. lxml's plain elements, not ``lxml.html``'s: the tree is the same, and
+    each element read from it costs a quarter (``lxml.html`` looks up a Python class per element)."""
+    body = body.replace(b"\x00", b"").strip() or b"<html/>"
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(body, parser=parser, base_url=url)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser, base_url=url)
+    return Selector(root=root, type="html")
+
+
+def article_document(body: bytes, encoding: str, url: str, text: Callable[[], str] | None = None) -> Document:
+    """The page's slice (see the module's docstring), or the whole page when the slice cannot stand for it.
+
+    ``body`` and ``encoding`` are the response's. ``text`` gives the response's decoded text; it is read
+    only when the bytes parsed are not valid UTF-8 (then decoded as Scrapy decodes them).
+    """
+
+    def decoded() -> str:
+        return text() if text is not None else body.decode(encoding or "utf-8", "replace")
+
+    if not is_utf8(encoding):  # a page in windows-1256 or the like: sliced like any other, as UTF-8
+        data = decoded().encode("utf-8")
+    else:
+        data = body[3:] if body.startswith(codecs.BOM_UTF8) else body
+    cut = slice_page(data)
+    if isinstance(cut, str):
+        return _whole(data, url, f"whole_page/{cut}", decoded)
+    sliced, outside, after = cut
+    if not _valid_utf8(sliced):  # bad bytes: Scrapy's replacement characters are part of the text read
+        return _whole(data, url, "whole_page/not_utf8", decoded)
+    return Document(
+        parse_html(sliced, url),
+        partial=True,
+        how="slice",
+        url=url,
+        source=data,
+        outside=outside,
+        after=after,
+        text=decoded,
+    )
+
+
+def _whole(data: bytes, url: str, how: str, decoded: Callable[[], str]) -> Document:
+    if _valid_utf8(data):
+        return Document(parse_html(data, url), partial=False, how=how, url=url)
+    return Document(Selector(text=decoded(), type="html", base_url=url), partial=False, how=how, url=url)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def slice_page(page: bytes) -> tuple[bytes, bytes, bytes] | str:
+    """``(slice, outside, after)`` of a UTF-8 page, or the reason the whole page must be parsed."""
+    low = page.lower()
+    raw = _RawText(low)
+    head = _find_tag(low, b"<head", 0, raw)
+    if head < 0:
+        return "no_head"
+    head_end = _find_tag(low, b"</head", head, raw)
+    close = low.find(b">", head_end) if head_end >= 0 else -1
+    if close < 0:
+        return "no_head"
+    head_end = close + 1
+    found = _article_span(low, head_end, raw)
+    if isinstance(found, str):
+        return found
+    start, end = found
+    if _closes_outside(low, start, end, raw):
+        return "unbalanced_article"
+    if _open_anchor(low, head_end, start, raw):
+        return "open_anchor"
+    html = HTML_TAG.search(low, 0, head)
+    parts = [page[html.start() : html.end()] if html else b"<html>", page[head:head_end], b"<body>"]
+    parts += _outside_elements(page, low, head_end, start, raw)
+    parts.append(page[start:end])
+    parts += _outside_elements(page, low, end, len(page), raw)
+    parts.append(b"</body></html>")
+    return b"".join(parts), low[:head] + low[head_end:start] + low[end:], low[end:]
+
+
+class _RawText:
+    """The places of a (lowered) page where the parser reads text, not markup: comments, scripts, styles,
+    textareas. Found once, front to back, as the parser meets them."""
+
+    def __init__(self, low: bytes):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        position = 0
+        for match in RAW_TEXT_START.finditer(low):
+            at = match.start()
+            if at < position:  # inside the script or comment before
+                continue
+            closer = RAW_TEXT_END[match.group(0)]
+            end = low.find(closer, match.end())
+            position = len(low) if end < 0 else end + len(closer)
+            self.starts.append(at)
+            self.ends.append(position)
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The places that begin before ``end`` and end after ``start``, in order."""
+        index = max(bisect_right(self.starts, start) - 1, 0)
+        return [(s, e) for s, e in zip(self.starts[index:], self.ends[index:], strict=True) if s < end and e > start]
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and self.starts[index] < position < self.ends[index]
+
+
+def _find_tag(low: bytes, name: bytes, start: int, raw: _RawText, end: int | None = None) -> int:
+    """The position of the first tag ``name`` (``b"<head"``, ``b"</head"``) from ``start`` that is markup."""
+    end = len(low) if end is None else end
+    while (at := low.find(name, start, end)) >= 0:
+        after = at + len(name)
+        if (after >= len(low) or low[after] in NAME_END) and at not in raw:
+            return at
+        start = at + 1
+    return -1
+
+
+def _article_span(low: bytes, offset: int, raw: _RawText) -> tuple[int, int] | str:
+    """Start and end of the article element (``article.cont``, else the first ``article``) after ``offset``."""
+    first = chosen = None
+    position = offset
+    while (at := _find_tag(low, b"<article", position, raw)) >= 0:
+        tag_end = START_TAG_END.match(low, at + len(b"<article"))
+        if tag_end is None:
+            return "no_article"
+        if first is None:
+            first = at
+        if _has_class(low[at : tag_end.end()], b"cont"):
+            chosen = at
+            break
+        position = tag_end.end()
+    start = chosen if chosen is not None else first
+    if start is None:
+        return "no_article"
+    depth, position = 0, start
+    while True:
+        opening = _find_tag(low, b"<article", position, raw)
+        closing = _find_tag(low, b"</article", position, raw)
+        if closing < 0:
+            return "no_article_end"
+        if 0 <= opening < closing:
+            depth += 1
+            position = opening + 1
+            continue
+        depth -= 1
+        position = closing + 1
+        if depth == 0:
+            close = low.find(b">", closing)
+            return (start, close + 1) if close >= 0 else "no_article_end"
+
+
+def _has_class(tag: bytes, name: bytes) -> bool:
+    found = CLASS_ATTR.search(tag)
+    return bool(found) and name in (found.group(1) or found.group(2) or found.group(3) or b"").split()
+
+
+def _closes_outside(low: bytes, start: int, end: int, raw: _RawText) -> bool:
+    """Whether the article holds an end tag of a layout container before any start tag that it closes.
+    Tags inside the article's scripts and comments are not markup and are skipped."""
+    balance: Counter[bytes] = Counter()
+    spans = raw.within(start, end)
+    span = 0
+    for match in CONTAINERS.finditer(low, start, end):
+        at = match.start()
+        while span < len(spans) and spans[span][1] <= at:
+            span += 1
+        if span < len(spans) and spans[span][0] < at:
+            continue
+        closing, name = match.groups()
+        balance[name] += -1 if closing else 1
+        if balance[name] < 0:
+            return True
+    return False
+
+
+def _open_anchor(low: bytes, start: int, end: int, raw: _RawText) -> bool:
+    """Whether an ``<a>`` opened between ``start`` and ``end`` is still open at ``end``: counted first (a
+    menu has hundreds of links, all closed), then, when the counts disagree, without scripts and comments."""
+    opened = OPEN_ANCHOR.findall(low, start, end)
+    if len(opened) <= low.count(b"</a", start, end):
+        return False
+    depth = sum(1 for match in OPEN_ANCHOR.finditer(low, start, end) if match.start() not in raw)
+    position = start
+    while (at := low.find(b"</a", position, end)) >= 0:
+        position = at + 3
+        if at not in raw and position < end and low[position] in NAME_END:
+            depth -= 1
+    return depth > 0
+
+
+def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawText) -> list[bytes]:
+    """The ``<meta>``, ``<link>`` and JSON-LD ``<script>`` elements between ``start`` and ``end``, in order."""
+    found: list[tuple[int, bytes]] = []
+    for marker in OUTSIDE_MARKERS:
+        position = start
+        while (at := low.find(marker, position, end)) >= 0:
+            position = at + len(marker)
+            if marker != b"application/ld+json":
+                if low[position : position + 1] not in (b" ", b"\t", b"\n", b"\r", b"/", b">") or at in raw:
+                    continue
+                tag_end = START_TAG_END.match(low, position)
+                if tag_end is not None:
+                    found.append((at, page[at : tag_end.end()]))
+                continue
+            script = low.rfind(b"<script", start, at)  # the marker must sit in a script's start tag
+            if script < 0 or b">" in low[script:at] or script in raw:
+                continue
+            close = low.find(b"</script", at, end)
+            close_end = low.find(b">", close) if close >= 0 else -1
+            if close_end >= 0:
+                found.append((script, page[script : close_end + 1]))
+                position = close_end + 1
+    return [element for _, element in sorted(found)]
+
+
+def is_utf8(encoding: str | None) -> bool:
+    try:
+        return codecs.lookup(encoding or "utf-8").name == "utf-8"
+    except LookupError:
+        return False

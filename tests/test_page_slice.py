@@ -1,0 +1,216 @@
+"""The slice parse (newscrawl.sites.page) stands for the whole page: on every saved page and on pages made to
+trip it, extraction from the slice gives exactly what extraction from the whole page gives.
+
+The reference is the page parsed whole as ``response.selector`` parses it, read by the same ArticlePage: item
+(every field, body blocks and date candidates included), error-page verdict, section id and extraction
+counters. Each made-up page also names the parse the slice logic must choose, so a fallback that silently
+took over everything would fail here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from itemadapter import ItemAdapter
+from parsel import Selector
+from scrapy.http import HtmlResponse
+
+from newscrawl.sites.albawabh import ArticlePage, extract_article
+from newscrawl.sites.page import article_document, slice_page
+from newscrawl.spiders.sections import section_id_of
+from tests.conftest import ROOT
+
+SITE = ROOT / "tests" / "site"
+URL = "http://127.0.0.1:8000/4912345"
+CRAWLED_AT = "2026-12-05T08:00:00+00:00"
+BASE_PAGE = (SITE / "pages" / "articles" / "4912345.html").read_text(encoding="utf-8")
+SAVED = sorted(
+    [
+        *SITE.glob("pages/articles/*.html"),
+        *SITE.glob("pages/print/*.html"),
+        *SITE.glob("pages-update/articles/*.html"),
+        SITE / "pages" / "404.html",
+        SITE / "pages" / "home.html",
+    ]
+)
+
+
+def reference(text: str, url: str, with_section: bool):
+    """The whole page, parsed as ``response.selector`` parses it."""
+    selector = Selector(text=text, type="html")
+    page = ArticlePage(selector, url)
+    if page.is_error_page():
+        return None, True, None, page.events
+    item = page.to_item(CRAWLED_AT)
+    section = section_id_of(selector, item.section) if with_section and item is not None else None
+    return item, False, section, page.events
+
+
+def assert_same(body: bytes, url: str = URL, encoding: str = "utf-8", with_section: bool = True) -> str:
+    """Extraction through the slice equals the reference; returns how the page was parsed."""
+    response = HtmlResponse(url=url, body=body, encoding=encoding)
+    events: Counter[str] = Counter()
+    found = extract_article(
+        body,
+        encoding,
+        url,
+        CRAWLED_AT,
+        text=lambda: response.text,
+        events=events,
+        section_id=section_id_of if with_section else None,
+    )
+    item, error_page, section, expected_events = reference(response.text, url, with_section)
+    assert found.error_page == error_page
+    assert (ItemAdapter(found.item).asdict() if found.item else None) == (ItemAdapter(item).asdict() if item else None)
+    assert found.section_id == section
+    parse = [key for key in events if key.startswith("newscrawl/extract/parse/")]
+    assert len(parse) == 1 and events[parse[0]] == 1
+    assert {k: v for k, v in events.items() if k not in parse} == dict(expected_events)
+    return parse[0].removeprefix("newscrawl/extract/parse/")
+
+
+@pytest.mark.parametrize("path", SAVED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_saved_page_reads_the_same_from_the_slice(path: Path):
+    how = assert_same(path.read_bytes(), f"http://127.0.0.1:8000/{path.stem}")
+    if path.parent.name == "articles":  # the copy's article pages are laid out as SITE.md says: sliced
+        assert how == "slice"
+
+
+def test_the_slice_of_a_page_is_its_head_and_article():
+    sliced, outside, after = slice_page(BASE_PAGE.encode())
+    text = sliced.decode()
+    assert text.startswith('<html lang="ar" dir="rtl"><head>')
+    assert '<article class="cont" id="article-4912345">' in text and text.endswith("</article></body></html>")
+    assert "الأكثر قراءة" not in text and "main-menu" not in text  # the sidebar and the menu are left out
+    assert b"main-menu" in outside and b"col-side" in after and b"main-menu" not in after
+
+
+def move(html: str, fragment: str, before: str) -> str:
+    """``html`` with ``fragment`` cut out and put in front of ``before``."""
+    assert fragment in html and before in html, (fragment[:40], before)
+    return html.replace(fragment, "", 1).replace(before, fragment + before, 1)
+
+
+BREADCRUMB = (
+    '<div class="breadcrumb"><a href="/">الرئيسية</a><span class="sep">&#187;</span>'
+    '<a href="/category/72">العالم</a></div>'
+)
+TAGS = BASE_PAGE[BASE_PAGE.index('<div class="tags">') : BASE_PAGE.index('<div class="keywords">')]
+NEWS_JSONLD = BASE_PAGE[BASE_PAGE.index('<script type="application/ld+json">') :]
+NEWS_JSONLD = NEWS_JSONLD[: NEWS_JSONLD.index("</script>") + len("</script>")]
+ARTICLE_OPEN = '<article class="cont" id="article-4912345">'
+CARD = re.compile(r'<div class="item-card">\n  <a href="/\d+">.*?\n  </a>\n</div>', re.DOTALL)
+PARAGRAPH = '<p style="text-align: justify;">كما أبلغ'
+
+MADE_UP = {
+    # markup-like text where the parser reads none: the slice must not take it for markup
+    "article in a script": (
+        "slice",
+        lambda h: h.replace(
+            '<body class="rtl">',
+            '<body class="rtl"><script>var t = \'<article class="cont"><p>x</p></article>\';</script>',
+        ),
+    ),
+    "end tag in a comment": ("slice", lambda h: h.replace(ARTICLE_OPEN, ARTICLE_OPEN + "<!-- </article> </div> -->")),
+    "meta in a script": (
+        "slice",
+        lambda h: h.replace(
+            "<main", '<script>document.write(\'<meta property="og:title" content="x">\')</script><main'
+        ),
+    ),
+    "upper-case tags": ("slice", lambda h: h.replace("<article ", "<ARTICLE ").replace("</article>", "</ARTICLE>")),
+    "nested articles": ("slice", lambda h: CARD.sub(r'<article class="card">\g<0></article>', h)),
+    "a nested article left open": (
+        "whole_page/no_article_end",
+        lambda h: h.replace('<div class="item-card">', '<article class="card"><div class="item-card">', 1),
+    ),
+    "another article first": (
+        "slice",
+        lambda h: h.replace(
+            "<main",
+            '<article class="promo"><a href="/4910876"><img src="/UploadCache/libfiles/1/2/600x338o/3.jpg"></a>'
+            "</article><main",
+        ),
+    ),
+    # metadata outside the head: copied into the slice where it is
+    "news JSON-LD at the end of the body": ("slice", lambda h: move(h, NEWS_JSONLD, "</body>")),
+    "JSON-LD before the article": ("slice", lambda h: move(h, NEWS_JSONLD, "<main")),
+    "og:title in the body": (
+        "slice",
+        lambda h: h.replace('<meta property="og:title"', '<meta property="og:x"').replace(
+            "</footer>", '<meta property="og:title" content="عنوان من الجسم"></footer>'
+        ),
+    ),
+    # what the slice cannot stand for: the whole page, and its answer
+    "stray </div> in the body": ("whole_page/unbalanced_article", lambda h: h.replace(PARAGRAPH, "</div>" + PARAGRAPH)),
+    "an <a> left open before the article": (
+        "whole_page/open_anchor",
+        lambda h: h.replace("<main", '<a href="/4910876"><main'),
+    ),
+    "breadcrumb outside the article": ("whole_page/section_breadcrumb", lambda h: move(h, BREADCRUMB, "<main")),
+    "tags after the article": ("whole_page/tags_after_article", lambda h: move(h, TAGS, "</main>")),
+    "no article element": (
+        "whole_page/no_article",
+        lambda h: h.replace(ARTICLE_OPEN, '<div class="cont" id="article-4912345">').replace("</article>", "</div>"),
+    ),
+    "no end tag of the article": ("whole_page/no_article_end", lambda h: h.replace("</article>", "")),
+    "no head": ("whole_page/no_head", lambda h: h[: h.index("<head>")] + h[h.index("<body") :]),
+}
+
+
+@pytest.mark.parametrize("name", MADE_UP)
+def test_made_up_pages_read_the_same(name):
+    expected_how, make = MADE_UP[name]
+    html = make(BASE_PAGE)
+    assert html != BASE_PAGE
+    assert assert_same(html.encode()) == expected_how
+
+
+def test_the_menu_section_comes_from_the_whole_page():
+    """No section in JSON-LD, meta, breadcrumb or the article's links: the menu's active item names it."""
+    html = BASE_PAGE.replace(BREADCRUMB, "").replace('<a class="more" href="/category/72">المزيد</a>', "")
+    html = re.sub(r'"articleSection": "العالم",\s*', "", html).replace(
+        '<meta property="article:section" content="العالم">', ""
+    )
+    assert '"articleSection"' not in html and "article:section" not in html
+    assert assert_same(html.encode(), with_section=False) == "whole_page/nav_active"
+    item = extract_article(html.encode(), "utf-8", URL, CRAWLED_AT).item
+    assert item.section == "العالم"  # the menu's <li class="active"> on the copy's page
+
+
+def test_a_body_outside_the_article_is_found_on_the_whole_page():
+    start = BASE_PAGE.index('<div class="paragraph-list">')
+    body = BASE_PAGE[start : BASE_PAGE.index('<div class="tags">')]
+    html = move(BASE_PAGE, body, "<aside")
+    assert assert_same(html.encode()) == "whole_page/body_outside_article"
+    assert "سورين بابيكيان" in extract_article(html.encode(), "utf-8", URL, CRAWLED_AT).item.body
+
+
+def test_a_windows_1256_page_is_sliced_like_a_utf8_one():
+    html = BASE_PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1256">')
+    assert assert_same(html.encode("cp1256", "xmlcharrefreplace"), encoding="cp1256") == "slice"
+
+
+def test_bad_bytes_are_read_as_scrapy_decodes_them():
+    body = BASE_PAGE.encode().replace("سورين".encode(), b"\xff\xfe" + "سورين".encode())
+    assert assert_same(body) == "whole_page/not_utf8"
+    item = extract_article(
+        body, "utf-8", URL, CRAWLED_AT, text=lambda: HtmlResponse(URL, body=body, encoding="utf-8").text
+    ).item
+    assert "\ufffd\ufffdسورين" in item.body
+
+
+def test_a_page_in_a_byte_order_mark_is_sliced():
+    assert assert_same(b"\xef\xbb\xbf" + BASE_PAGE.encode()) == "slice"
+
+
+def test_the_tree_is_not_kept():
+    """extract_article returns the item and figures only: no element of the tree outlives the call."""
+    found = extract_article(BASE_PAGE.encode(), "utf-8", URL, CRAWLED_AT)
+    document = article_document(BASE_PAGE.encode(), "utf-8", URL)
+    assert document.partial
+    seen = [value for value in ItemAdapter(found.item).values()]
+    assert not any(type(value).__module__.startswith("lxml") for value in seen)
