@@ -38,6 +38,8 @@ CRAWL_RATIO_MIN, CRAWL_RATIO_AIM = 0.70, 0.80
 TRAFILATURA_SPEEDUP_MIN = 10.0
 DATES_RATIO_MIN, DATES_RATIO_AIM = 50.0, 100.0
 MEMORY_GROWTH_MAX_MB = 50.0
+MEMORY_OVER_BARE_MAX_MB = 60.0
+EXTRACTION_OVER_PARSE_MAX_MS = 1.0
 
 PACKAGES = ("scrapy", "twisted", "lxml", "parsel", "trafilatura", "newspaper4k", "nltk", "dateparser")
 
@@ -144,9 +146,18 @@ def targets(result: dict) -> list[dict]:
     crawl = result.get("crawl")
     if crawl:
         for size in crawl["sizes"]:
+            label = (f"{size['articles']:,} articles"
+                     + (f", {size['article_page_kb']:.0f} KB pages" if size.get("article_page_kb") else "")
+                     + (f", CONCURRENT_ITEMS={size['concurrent_items']}" if size.get("concurrent_items") else ""))
             rows.append({
-                "target": f"crawl throughput, {size['articles']:,} articles"
-                          + (f", {size['article_page_kb']:.0f} KB pages" if size.get("article_page_kb") else ""),
+                "target": f"memory vs bare, {label}",
+                "measured": f"peak RSS full {size['full_peak_rss_mb']:.0f} MB, bare {size['bare_peak_rss_mb']:.0f} MB: "
+                            f"+{size['full_peak_rss_mb'] - size['bare_peak_rss_mb']:.0f} MB",
+                "wanted": f"<= +{MEMORY_OVER_BARE_MAX_MB:.0f} MB",
+                "met": size["full_peak_rss_mb"] - size["bare_peak_rss_mb"] <= MEMORY_OVER_BARE_MAX_MB,
+            })
+            rows.append({
+                "target": f"crawl throughput, {label}",
                 "measured": f"full {size['full_pages_per_s']:.0f} pages/s, bare {size['bare_pages_per_s']:.0f} "
                             f"pages/s: {size['ratio']:.0%} of bare (in CPU time per page: {size['cpu_ratio']:.0%})",
                 "wanted": f">= {CRAWL_RATIO_MIN:.0%} of bare (aim {CRAWL_RATIO_AIM:.0%})",
@@ -239,10 +250,8 @@ def table(result: dict) -> str:
     if crawl:
         from benchmarks.crawl import crawl_table
 
-        items = crawl.get("concurrent_items")
         lines += ["", f"Crawl: median of {crawl['sizes'][0]['runs']} interleaved runs each, {crawl['concurrency']} "
                   "concurrent requests, no delay, robots.txt obeyed"
-                  + (f", CONCURRENT_ITEMS={items}" if items else "")
                   + "; pages/s = responses / elapsed_time_seconds; page KB = mean article page served.", "",
                   crawl_table(crawl)]
     extraction = result.get("extraction")
@@ -302,8 +311,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="which benchmarks, comma-separated: extraction, dates, crawl")
     parser.add_argument("--page-kb", default="19,100", help="crawl: article page weights, comma-separated (19: "
                         "today's pages; more: padded with the live portal's chrome, benchmarks/chrome.py)")
-    parser.add_argument("--concurrent-items", type=int, default=None,
-                        help="crawl: CONCURRENT_ITEMS for both spiders (default: Scrapy's, 100)")
+    parser.add_argument("--concurrent-items", default=None,
+                        help="crawl: CONCURRENT_ITEMS for both spiders; a list (100,16,1) compares them on the same "
+                             "site (default: Scrapy's, 100)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs, for a look")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -314,10 +324,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.rounds = args.rounds or (3 if quick else 7)
     args.date_rounds = args.date_rounds or (2 if quick else 5)
     args.only = {name.strip() for name in args.only.split(",") if name.strip()}
-    from benchmarks.crawl import parse_page_kbs
+    from benchmarks.crawl import parse_concurrent_items, parse_page_kbs
 
     try:
         args.page_kbs = parse_page_kbs(args.page_kb)
+        args.concurrent_items = parse_concurrent_items(args.concurrent_items)
     except ValueError as error:
         parser.error(str(error))
     unknown = args.only - {"extraction", "dates", "crawl"}

@@ -189,47 +189,79 @@ def median(values: list[float]) -> float:
 
 
 def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: float | None = None,
-               settings: dict[str, str] | None = None) -> dict:
-    """``runs`` interleaved pairs of crawls (full, bare) of a site of ``articles`` articles, its pages padded
-    to ``page_kb`` (None: today's pages); ``settings`` given to both spiders."""
+               concurrent_items: list[int | None] = (None,), parse_sample: int = 100) -> list[dict]:
+    """``runs`` interleaved rounds of crawls of a site of ``articles`` articles, its pages padded to ``page_kb``
+    (None: today's pages): in each round, for each ``CONCURRENT_ITEMS`` value (None: Scrapy's default), the
+    full crawl then the bare spider, so a change of load hits every variant. Then the parse costs on a
+    sample of the served article pages (``benchmarks.parse_cost``). One summary per variant."""
+    from benchmarks.parse_cost import fetch_sample, measure_parsers
+    from benchmarks.site import FIRST_ID
+
+    results: dict[tuple, list[CrawlRun]] = {}
     with SiteProcess(articles, page_kb=page_kb) as site:
         log(f"crawl: {articles} articles served at {site.base_url}: {site.banner.split('(', 1)[-1].rstrip(')')}")
-        results: dict[str, list[CrawlRun]] = {"full": [], "bare": []}
         for number in range(1, runs + 1):
-            for kind in ("full", "bare"):
-                started = time.perf_counter()
-                run = run_crawl(kind, site, workdir, settings=settings)
-                results[kind].append(run)
-                log(f"  run {number}/{runs} {kind:<4} {run.pages} pages in {run.elapsed_s:.1f} s = "
-                    f"{run.pages_per_s:.0f} pages/s, {run.items} items, peak RSS {run.peak_rss_mb:.0f} MB, "
-                    f"server CPU {run.server_cpu_s:.1f} s, exit {run.returncode} "
-                    f"({time.perf_counter() - started:.0f} s with start-up)")
-    full, bare = results["full"], results["bare"]
-    summary = {
-        "articles": articles,
-        "page_kb": site.page_kb or TODAY_KB,
-        "article_page_kb": site.article_kb,
-        "settings": dict(settings or {}),
-        "runs": runs,
-        "full_pages_per_s": median([r.pages_per_s for r in full]),
-        "bare_pages_per_s": median([r.pages_per_s for r in bare]),
-        "full_peak_rss_mb": median([r.peak_rss_mb for r in full]),
-        "bare_peak_rss_mb": median([r.peak_rss_mb for r in bare]),
-        "full_cpu_ms_per_page": median([1000 * r.cpu_s / r.pages for r in full if r.pages]),
-        "bare_cpu_ms_per_page": median([1000 * r.cpu_s / r.pages for r in bare if r.pages]),
-        "server_busy_during_bare": round(statistics.median(r.server_cpu_s / r.elapsed_s for r in bare), 3),
-        "pages": sorted({r.pages for r in full + bare}),
-        "items": {"full": sorted({r.items for r in full}), "bare": sorted({r.items for r in bare})},
-        "exit_codes": {"full": sorted({r.returncode for r in full}), "bare": sorted({r.returncode for r in bare})},
-        "run_list": [asdict(r) for r in full + bare],
-    }
-    summary["ratio"] = round(summary["full_pages_per_s"] / summary["bare_pages_per_s"], 3)
-    # The same comparison in CPU time per page: what the ratio would be on an idle machine, less sensitive
-    # to other load on the machine than wall time.
-    summary["cpu_ratio"] = round(summary["bare_cpu_ms_per_page"] / summary["full_cpu_ms_per_page"], 3)
-    summary["complete"] = (summary["items"] == {"full": [articles], "bare": [articles]}
-                           and summary["exit_codes"] == {"full": [0], "bare": [0]} and len(summary["pages"]) == 1)
-    return summary
+            for items in concurrent_items:
+                settings = {"CONCURRENT_ITEMS": str(items)} if items else None
+                for kind in ("full", "bare"):
+                    started = time.perf_counter()
+                    run = run_crawl(kind, site, workdir, settings=settings)
+                    results.setdefault((items, kind), []).append(run)
+                    log(f"  run {number}/{runs} {kind:<4}" + (f" CONCURRENT_ITEMS={items}" if items else "")
+                        + f" {run.pages} pages in {run.elapsed_s:.1f} s = "
+                        f"{run.pages_per_s:.0f} pages/s, {run.items} items, peak RSS {run.peak_rss_mb:.0f} MB, "
+                        f"CPU {1000 * run.cpu_s / max(1, run.pages):.2f} ms/page, server CPU {run.server_cpu_s:.1f} s, "
+                        f"exit {run.returncode} ({time.perf_counter() - started:.0f} s with start-up)")
+        sample = fetch_sample(site.base_url, [str(FIRST_ID + i) for i in range(articles)], parse_sample)
+    parse_ms = measure_parsers(sample)
+    sample_kb = round(statistics.fmean(len(body) for body in sample) / 1024, 1)
+    log(f"  parse, {len(sample)} served article pages of {sample_kb} KB: "
+        + ", ".join(f"{name} {ms:.2f} ms" for name, ms in parse_ms.items()))
+    summaries = []
+    for items in concurrent_items:
+        full, bare = results[(items, "full")], results[(items, "bare")]
+        summary = {
+            "articles": articles,
+            "page_kb": site.page_kb or TODAY_KB,
+            "article_page_kb": site.article_kb,
+            "concurrent_items": items,
+            "runs": runs,
+            "full_pages_per_s": median([r.pages_per_s for r in full]),
+            "bare_pages_per_s": median([r.pages_per_s for r in bare]),
+            "full_peak_rss_mb": median([r.peak_rss_mb for r in full]),
+            "bare_peak_rss_mb": median([r.peak_rss_mb for r in bare]),
+            "full_cpu_ms_per_page": median2([1000 * r.cpu_s / r.pages for r in full if r.pages]),
+            "bare_cpu_ms_per_page": median2([1000 * r.cpu_s / r.pages for r in bare if r.pages]),
+            "server_busy_during_bare": round(statistics.median(r.server_cpu_s / r.elapsed_s for r in bare), 3),
+            "pages": sorted({r.pages for r in full + bare}),
+            "items": {"full": sorted({r.items for r in full}), "bare": sorted({r.items for r in bare})},
+            "exit_codes": {"full": sorted({r.returncode for r in full}), "bare": sorted({r.returncode for r in bare})},
+            "run_list": [asdict(r) for r in full + bare],
+            "parse_sample": {"pages": len(sample), "mean_kb": sample_kb},
+            "parse_ms_per_article_page": parse_ms,
+        }
+        summary["ratio"] = round(summary["full_pages_per_s"] / summary["bare_pages_per_s"], 3)
+        # The same comparison in CPU time per page: what the ratio would be on an idle machine, less sensitive
+        # to other load on the machine than wall time.
+        summary["cpu_ratio"] = round(summary["bare_cpu_ms_per_page"] / summary["full_cpu_ms_per_page"], 3)
+        # The parse's part: its CPU per crawled page (articles only are parsed by the extraction), as a share of
+        # the full crawl's CPU per page, and the CPU ratio a bare spider doing nothing but that parse would reach.
+        pages = summary["pages"][0] if summary["pages"] else 0
+        per_page = {name: ms * articles / pages for name, ms in parse_ms.items()} if pages else {}
+        summary["parse_share_of_full_cpu"] = {name: round(ms / summary["full_cpu_ms_per_page"], 3)
+                                              for name, ms in per_page.items()}
+        summary["bare_plus_parse_cpu_ratio"] = {
+            name: round(summary["bare_cpu_ms_per_page"] / (summary["bare_cpu_ms_per_page"] + ms), 3)
+            for name, ms in per_page.items()}
+        summary["complete"] = (summary["items"] == {"full": [articles], "bare": [articles]}
+                               and summary["exit_codes"] == {"full": [0], "bare": [0]}
+                               and len(summary["pages"]) == 1)
+        summaries.append(summary)
+    return summaries
+
+
+def median2(values: list[float]) -> float:
+    return round(statistics.median(values), 2) if values else float("nan")
 
 
 def parse_page_kbs(text: str) -> list[float | None]:
@@ -244,30 +276,45 @@ def parse_page_kbs(text: str) -> list[float | None]:
     return values
 
 
+def parse_concurrent_items(text: str | None) -> list[int | None]:
+    """``"100,16,1"`` -> ``[100, 16, 1]``; None or empty: ``[None]`` (Scrapy's default, not passed)."""
+    if not text:
+        return [None]
+    values = [int(part) for part in text.split(",") if part.strip()]
+    if any(value < 1 for value in values):
+        raise ValueError(f"CONCURRENT_ITEMS must be at least 1: {text!r}")
+    return values or [None]
+
+
 def bench_crawl(sizes: list[int], runs: int, log=print, page_kbs: list[float | None] = (None,),
-                concurrent_items: int | None = None) -> dict:
+                concurrent_items: list[int | None] | int | None = None) -> dict:
     """Every article count of ``sizes`` at every page size of ``page_kbs`` (a site each, ``runs`` interleaved
-    full/bare pairs each); ``concurrent_items``: ``CONCURRENT_ITEMS`` for both spiders (None: Scrapy's 100)."""
-    settings = {"CONCURRENT_ITEMS": str(concurrent_items)} if concurrent_items else {}
+    rounds each); ``concurrent_items``: the ``CONCURRENT_ITEMS`` values to compare on each site, given to both
+    spiders (None: Scrapy's default, 100, not passed)."""
+    if not isinstance(concurrent_items, list | tuple):
+        concurrent_items = [concurrent_items]
     by_size = []
     with tempfile.TemporaryDirectory(prefix="newscrawl-bench-") as workdir:
         for page_kb in page_kbs:
             for n in sizes:
-                by_size.append(bench_size(n, runs, Path(workdir), log, page_kb=page_kb, settings=settings))
-    result: dict = {"concurrency": CONCURRENCY, "concurrent_items": concurrent_items, "sizes": by_size,
+                by_size += bench_size(n, runs, Path(workdir), log, page_kb=page_kb,
+                                      concurrent_items=list(concurrent_items))
+    result: dict = {"concurrency": CONCURRENCY, "concurrent_items": list(concurrent_items), "sizes": by_size,
                     "memory_by_page_kb": []}
-    for page_kb in dict.fromkeys(s["page_kb"] for s in by_size):
-        same = [s for s in by_size if s["page_kb"] == page_kb]
+    for key in dict.fromkeys((s["page_kb"], s["concurrent_items"]) for s in by_size):
+        same = [s for s in by_size if (s["page_kb"], s["concurrent_items"]) == key]
         if len(same) >= 2:
             small, large = same[0], same[-1]
             result["memory_by_page_kb"].append({
-                "page_kb": page_kb,
+                "page_kb": key[0],
+                "concurrent_items": key[1],
                 "small_articles": small["articles"],
                 "large_articles": large["articles"],
                 "small_peak_rss_mb": small["full_peak_rss_mb"],
                 "large_peak_rss_mb": large["full_peak_rss_mb"],
                 "growth_mb": round(large["full_peak_rss_mb"] - small["full_peak_rss_mb"], 1),
                 "bare_growth_mb": round(large["bare_peak_rss_mb"] - small["bare_peak_rss_mb"], 1),
+                "full_minus_bare_mb": [round(s["full_peak_rss_mb"] - s["bare_peak_rss_mb"], 1) for s in same],
             })
     if result["memory_by_page_kb"]:
         result["memory"] = result["memory_by_page_kb"][0]  # today's pages first, as before
@@ -275,18 +322,34 @@ def bench_crawl(sizes: list[int], runs: int, log=print, page_kbs: list[float | N
 
 
 def crawl_table(result: dict) -> str:
-    """The crawl's figures as Markdown: one row per page size and article count."""
-    lines = ["| page KB | articles | pages | full pages/s | bare pages/s | full / bare | CPU ratio | "
+    """The crawl's figures as Markdown: one row per page size, article count and CONCURRENT_ITEMS; then the
+    parse costs per site."""
+    variants = any(s.get("concurrent_items") for s in result["sizes"])
+    lines = ["| page KB | articles |" + (" CONCURRENT_ITEMS |" if variants else "")
+             + " pages | full pages/s | bare pages/s | full / bare | CPU ratio | "
              "full CPU ms/page | bare CPU ms/page | full peak RSS | bare peak RSS | server busy | complete |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "|---:|---:|" + ("---:|" if variants else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in result["sizes"]:
         kb = f"{s['article_page_kb']:.0f}" if s.get("article_page_kb") else f"{s['page_kb']:.0f}"
         lines.append(
-            f"| {kb} | {s['articles']:,} | {','.join(f'{p:,}' for p in s['pages'])} | {s['full_pages_per_s']:.0f} | "
+            f"| {kb} | {s['articles']:,} |" + (f" {s.get('concurrent_items') or '100 (default)'} |" if variants else "")
+            + f" {','.join(f'{p:,}' for p in s['pages'])} | {s['full_pages_per_s']:.0f} | "
             f"{s['bare_pages_per_s']:.0f} | {s['ratio']:.0%} | {s['cpu_ratio']:.0%} | "
-            f"{s['full_cpu_ms_per_page']:.1f} | {s['bare_cpu_ms_per_page']:.1f} | {s['full_peak_rss_mb']:.0f} MB | "
-            f"{s['bare_peak_rss_mb']:.0f} MB | "
-            f"{s['server_busy_during_bare']:.0%} | {'yes' if s['complete'] else '**no**'} |")
+            f"{s['full_cpu_ms_per_page']:.2f} | {s['bare_cpu_ms_per_page']:.2f} | {s['full_peak_rss_mb']:.0f} MB | "
+            f"{s['bare_peak_rss_mb']:.0f} MB | {s['server_busy_during_bare']:.0%} | "
+            f"{'yes' if s['complete'] else '**no**'} |")
+    sites = {}
+    for s in result["sizes"]:
+        sites.setdefault((s["page_kb"], s["articles"]), s)
+    if any(s.get("parse_ms_per_article_page") for s in sites.values()):
+        lines += ["", "Parse of one article page, CPU ms (in-process, a sample of the served pages); its share of "
+                  "the full crawl's CPU per page; the CPU ratio of a bare spider that did that parse and nothing else.",
+                  "", "| page KB | articles | parser | ms / article page | share of full CPU | bare + parse ratio |",
+                  "|---:|---:|---|---:|---:|---:|"]
+        for s in sites.values():
+            for name, ms in s.get("parse_ms_per_article_page", {}).items():
+                lines.append(f"| {s['parse_sample']['mean_kb']:.0f} | {s['articles']:,} | {name} | {ms:.2f} | "
+                             f"{s['parse_share_of_full_cpu'][name]:.0%} | {s['bare_plus_parse_cpu_ratio'][name]:.0%} |")
     return "\n".join(lines)
 
 
@@ -297,16 +360,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-kb", default=str(TODAY_KB),
                         help=f"article page weights to measure, comma-separated, e.g. {TODAY_KB},100 ({TODAY_KB}: "
                              "today's pages; more: padded with the live portal's chrome, see benchmarks/chrome.py)")
-    parser.add_argument("--concurrent-items", type=int, default=None,
-                        help="CONCURRENT_ITEMS for both spiders (default: Scrapy's, 100)")
+    parser.add_argument("--concurrent-items", default=None,
+                        help="CONCURRENT_ITEMS for both spiders; a comma-separated list compares them on the same "
+                             "site, interleaved (e.g. 100,16,1; default: Scrapy's, 100, not passed)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
     try:
         page_kbs = parse_page_kbs(args.page_kb)
+        concurrent_items = parse_concurrent_items(args.concurrent_items)
     except ValueError as error:
         parser.error(str(error))
     result = bench_crawl([int(s) for s in args.sizes.split(",")], args.runs, page_kbs=page_kbs,
-                         concurrent_items=args.concurrent_items)
+                         concurrent_items=concurrent_items)
     print(crawl_table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
