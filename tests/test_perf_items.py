@@ -154,3 +154,54 @@ def test_the_feed_lines_are_unchanged(probed):
             check_field(item, expected, field, EXPECTED)
     raw = probed.feed.read_bytes()
     assert b"\\u06" not in raw and raw.endswith(b"\n")
+
+
+# -- the stats collector without Scrapy's per-call wrapping ---------------------------------------------------
+def run_stats(stats) -> dict:
+    stats.open_spider()
+    stats.inc_value("newscrawl/a")
+    stats.inc_value("newscrawl/a", 2)
+    stats.inc_value("newscrawl/b", start=10)
+    stats.set_value("newscrawl/c", ["x"])
+    stats.max_value("newscrawl/max", 3)
+    stats.max_value("newscrawl/max", 1)
+    stats.min_value("newscrawl/min", 3)
+    stats.min_value("newscrawl/min", 1)
+    assert stats.get_value("newscrawl/a") == 3
+    assert stats.get_value("newscrawl/none", "default") == "default"
+    return dict(stats.get_stats())
+
+
+def test_the_fast_stats_collector_keeps_the_same_stats_as_scrapys():
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from newscrawl.extensions.stats import FastStatsCollector
+
+    expected = {"newscrawl/a": 3, "newscrawl/b": 11, "newscrawl/c": ["x"], "newscrawl/max": 3, "newscrawl/min": 1}
+    assert run_stats(MemoryStatsCollector(get_crawler())) == expected
+    assert run_stats(FastStatsCollector(get_crawler())) == expected
+
+
+def test_the_fast_stats_collector_is_the_crawlers_and_persists_the_run():
+    from newscrawl.extensions.stats import FastStatsCollector
+
+    crawler = get_crawler(Spider, {"STATS_CLASS": "newscrawl.extensions.stats.FastStatsCollector"})
+    assert type(crawler.stats) is FastStatsCollector
+    crawler.spider = Spider.from_crawler(crawler, name="albawabh")
+    crawler.stats.inc_value("newscrawl/items/emitted")
+    crawler.stats.close_spider(reason="finished")
+    assert crawler.stats.spider_stats == {"albawabh": {"newscrawl/items/emitted": 1}}
+    crawler.stats.clear_stats()
+    assert crawler.stats.get_stats() == {}
+
+
+@pytest.mark.parametrize("call", ["inc_value", "set_value", "get_value"])
+def test_the_fast_stats_collector_still_warns_about_a_spider_argument(call):
+    from scrapy.exceptions import ScrapyDeprecationWarning
+
+    from newscrawl.extensions.stats import FastStatsCollector
+
+    stats = FastStatsCollector(get_crawler())
+    args = {"inc_value": ("k",), "set_value": ("k", 1), "get_value": ("k",)}[call]
+    with pytest.warns(ScrapyDeprecationWarning, match=f"spider' argument to StatsCollector.{call}"):
+        getattr(stats, call)(*args, spider=object())

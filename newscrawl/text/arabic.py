@@ -215,6 +215,7 @@ def is_boilerplate(text: str | None) -> bool:
 LABEL_SEPARATORS = " :：;؛-–—|»«>.,،"
 
 _SKIPPED_IN_KEY = DIACRITICS | {TATWEEL} | INVISIBLE_MARKS
+_HEAD_TABLE = str.maketrans({**_KEY_TABLE, ord(" "): None, **{ord(c): None for c in _SKIPPED_IN_KEY}})
 #: The first character :meth:`LabelSet.match` would look at, found in the raw text: what clean_text removes
 #: (marks, controls, surrogates) and what becomes a space are passed over like edge punctuation.
 _LABEL_FIRST_CHAR = re.compile(
@@ -288,6 +289,14 @@ class LabelSet:
         # The head below starts with text[start] (clean text has no other space than " ", an edge
         # character): a text whose first letter starts no label is not read further.
         if start >= len(text) or text[start].translate(_KEY_TABLE).lower()[:1] not in self._first_chars:
+            return None
+        # The head in one translate when a window of the text gives enough of it (clean text holds no other
+        # space than " "); the character-by-character walk below is only for a text that starts a label.
+        window_end = start + 2 * self._longest
+        head = text[start:window_end].translate(_HEAD_TABLE).lower()
+        if (len(head) >= self._longest or window_end >= len(text)) and not any(
+            head.startswith(key) for key, _ in self._keys
+        ):
             return None
         for index in range(start, len(text)):
             ch = text[index]
