@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from itemadapter import ItemAdapter
 
 from newscrawl.dates import ParsedDate, parse_date_detail
-from newscrawl.items import Deletion, release
+from newscrawl.items import Article, Deletion, release
 
 logger = logging.getLogger(__name__)
 
@@ -138,9 +138,10 @@ class DatesPipeline:
         if isinstance(item, Deletion):  # a deletion record carries no article to clean or check
             return item
         adapter = ItemAdapter(item)
-        fields = adapter.field_names()
-        if "date_candidates" not in fields and "published_raw" not in fields:
-            return item
+        if type(item) is not Article:  # an Article has both fields
+            fields = adapter.field_names()
+            if "date_candidates" not in fields and "published_raw" not in fields:
+                return item
         url = adapter.get("url")
         crawled_at = _parse_crawled_at(adapter.get("crawled_at"))
         if crawled_at is None and adapter.get("crawled_at"):
