@@ -533,3 +533,29 @@ def pad_page(page: str, chrome: Chrome) -> str:
     text, _ = _insert_before(text, "</footer>", chrome.footer, last=True)
     text, _ = _insert_before(text, "</body>", chrome.body_end, last=True)
     return text
+
+
+def pad_saved_pages(pages: dict[str, str], page_kb: float, seed: int = 0) -> dict[str, str]:
+    """The offline copy's saved article pages (article id -> HTML, ``tests/site/pages/articles``) padded with
+    the chrome of their section, as ``benchmarks.site`` pads a generated site: the chrome's article links
+    name the copy's own articles, the budget is ``page_kb`` KB less the pages' mean weight."""
+    from tests.site import build
+
+    articles = {a["id"]: a for a in C.ARTICLES}
+    listed = [a for a in sorted(C.ARTICLES, key=lambda a: a["published"], reverse=True) if not a.get("orphan")]
+    teasers = [Teaser(a["id"], a["title"], a["section"], a["lead"], build.card_date(a["published"])) for a in listed]
+    rng = random.Random(seed)
+    ticker = teasers[:10]
+    most_viewed = [teasers[i] for i in sorted(rng.sample(range(len(teasers)), min(10, len(teasers))))]
+    budget = int(page_kb * 1024 - sum(len(html.encode()) for html in pages.values()) / len(pages))
+    cache: dict[tuple, Chrome] = {}
+    padded = {}
+    for article_id, page in pages.items():
+        article = articles[article_id]
+        key = (article["section"], article["jsonld"] != "nothing")
+        if key not in cache:
+            related = [t for t in teasers if t.section == article["section"]][:6] or teasers[3:9]
+            cache[key] = render_chrome("article", article["section"], teasers, ticker, most_viewed, related, budget,
+                                       jsonld=key[1], seed=seed)
+        padded[article_id] = pad_page(page, cache[key])
+    return padded

@@ -1,12 +1,17 @@
 """Extraction cost and body accuracy on the saved article pages, newscrawl against its peers.
 
-    python -m benchmarks.extraction [--rounds 7]
+    python -m benchmarks.extraction [--rounds 7] [--padded-kb 100]
 
-Each saved article page of the offline copy (``tests/site/pages/articles``, 23 pages) goes through:
+Each saved article page of the offline copy (``tests/site/pages/articles``, 23 pages, ~19 KB) goes through:
 
-- ``newscrawl``: what the crawl does per article page: parse (``parsel.Selector``), ``ArticlePage.to_item``,
-  then the clean, read-also and dates pipelines;
-- ``parsel parse``: the parse alone, the floor every extractor pays;
+- ``newscrawl``: what the crawl does per article page: ``newscrawl_extract`` (the page's bytes in, the item
+  out: parse, error-page check, ``to_item``), then the clean, read-also and dates pipelines;
+- ``newscrawl extraction only``: ``newscrawl_extract`` alone (the issue's "extraction costs at most the parse
+  plus 1 ms" compares it with the next row);
+- ``lxml parse only``: ``parsel.Selector(text=...)`` on the decoded page, the parse the crawl does today;
+- ``selectolax parse only``: ``selectolax.lexbor.LexborHTMLParser`` on the page's bytes (benchmark-only);
+- ``lxml head + article slice``: the parse of the ``<head>`` and the ``<article>`` element alone
+  (``benchmarks.parse_cost.head_and_article``);
 - ``trafilatura``: ``trafilatura.extract(html)``, its defaults;
 - ``trafilatura fast``: ``trafilatura.extract(html, favor_precision=True, fast=True)``;
 - ``newspaper4k``: ``newspaper.article(url, input_html=html, language="ar")``, an offline parse.
@@ -22,16 +27,18 @@ a read-also label). The reference is checked against the hand-written ``body_fir
 scored. Scores: character F1 (matching characters found by ``difflib``, whitespace collapsed) and
 read-also leakage (a page whose extracted body holds any related title of expected.json).
 
-The saved pages are ~19 KB; the issue's reference figures for trafilatura come from a 76 KB page of the
-live site, whose extra weight is chrome around the same article. So the same pages are measured again
-padded to 76 KB with the site's own chrome (the "more from this section" box of cards repeated):
-newscrawl, the parse and trafilatura only (newspaper4k is slow enough to double the benchmark's time).
+Live article pages weigh 80-120 KB; the extra weight is chrome around the same article. So the same 23
+pages are measured again padded to ``--padded-kb`` (default 100) with the live portal's chrome of
+``benchmarks/chrome.py`` (the one ``python -m benchmarks.site --page-kb`` serves: head metas, scripts and
+JSON-LD, mastheads' menus, ticker, sidebar lists, footer; the ``<article>`` element and the head's own
+tags byte-identical), every tool included; the reference body is the unpadded page's.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import logging
 import re
@@ -78,6 +85,7 @@ def load_pages() -> list[dict]:
             "article_id": article_id,
             "url": f"{CANONICAL}/{article_id}",
             "html": html,
+            "bytes": html.encode("utf-8"),
             "related_titles": related,
             "reference": " ".join(blocks),
             "reference_ok": bool(exp) and reference_agrees(blocks, exp),
@@ -85,34 +93,12 @@ def load_pages() -> list[dict]:
     return pages
 
 
-MORE_NEWS_START = '<div class="more-news">'
-DIV_TAG = re.compile(r"<div\b|</div>")
+def padded_pages(pages: list[dict], kb: float) -> list[dict]:
+    """``pages`` padded with the live portal's chrome to about ``kb`` KB each (``benchmarks.chrome``)."""
+    from benchmarks.chrome import pad_saved_pages
 
-
-def more_news_box(html: str) -> tuple[int, int] | None:
-    """Where the "more from this section" box starts and ends (its own nested divs balanced), or None."""
-    start = html.find(MORE_NEWS_START)
-    if start < 0:
-        return None
-    depth = 0
-    for tag in DIV_TAG.finditer(html, start):
-        depth += 1 if tag.group(0) == "<div" else -1
-        if depth == 0:
-            return start, tag.end()
-    return None
-PADDED_TOOLS = ("newscrawl", "parsel parse", "trafilatura", "trafilatura fast")
-
-
-def padded(page: dict, kb: int) -> dict:
-    """``page`` with its "more from this section" box of cards repeated until the page weighs ``kb`` KB."""
-    html = page["html"]
-    found = more_news_box(html)
-    if found is None:
-        return page
-    box = html[found[0]:found[1]]
-    copies = max(0, (kb * 1024 - len(html.encode())) // len(box.encode()) + 1)
-    html = html[: found[1]] + ("\n" + box) * copies + html[found[1]:]
-    return {**page, "html": html}
+    big = pad_saved_pages({p["article_id"]: p["html"] for p in pages}, kb)
+    return [{**p, "html": big[p["article_id"]], "bytes": big[p["article_id"]].encode("utf-8")} for p in pages]
 
 
 def reference_blocks(html: str, related_titles: list[str]) -> list[str]:
@@ -149,27 +135,59 @@ def char_f1(reference: str, extracted: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-# -- the extractors: html (str) and url in, body text out -------------------------------------------
+# -- the extractors: a page (dict with "html", "bytes", "url") in, body text out ----------------------
 
 
-def newscrawl_extractor() -> Callable[[str, str], str]:
-    from parsel import Selector
+class _NullStats:  # what the pipelines need of Scrapy's stats collector
+    def inc_value(self, key, count=1, start=0):
+        pass
 
+    def set_value(self, key, value):
+        pass
+
+    def get_value(self, key, default=None):
+        return default
+
+
+def newscrawl_extract(page_bytes: bytes, url: str):
+    """The crawl's extraction of one article page: its bytes in, the item (or None) out.
+
+    THE HOOK, one line: the spider's ``parse_article`` calls ``newscrawl.sites.albawabh.extract_article`` on
+    the response's body (one parse: the head and the article element, the whole page when the slice cannot
+    answer; the error-page check; ``to_item``), so this does the same. Before that function existed it was
+    ``ArticlePage(Selector(text=page_bytes.decode()), url, site)``, its error-page check and ``to_item``."""
+    from newscrawl.sites.albawabh import extract_article
+
+    return extract_article(page_bytes, "utf-8", url, CRAWLED_AT, site=_site(), text=page_bytes.decode).item
+
+
+@functools.cache
+def _site():
+    from newscrawl.sites.urls import Site
+
+    return Site()
+
+
+def newscrawl_extraction_only() -> Callable[[dict], str]:
+    def extract(page: dict) -> str:
+        item = newscrawl_extract(page["bytes"], page["url"])
+        return (item.body or "") if item is not None else ""
+
+    return extract
+
+
+def newscrawl_extractor() -> Callable[[dict], str]:
+    """``newscrawl_extract`` then the text pipelines the crawl runs on every item (clean, read-also, dates)."""
     from newscrawl.pipelines.clean import CleanTextPipeline
     from newscrawl.pipelines.dates import DatesPipeline
     from newscrawl.pipelines.related import RelatedPipeline
-    from newscrawl.sites.albawabh import ArticlePage
-    from newscrawl.sites.urls import Site
 
-    class Stats:  # what the pipelines need of Scrapy's stats collector
-        def inc_value(self, key, count=1, start=0):
-            pass
+    pipelines = [CleanTextPipeline(_NullStats()), RelatedPipeline(_NullStats()), DatesPipeline(_NullStats())]
 
-    site = Site()
-    pipelines = [CleanTextPipeline(Stats()), RelatedPipeline(Stats()), DatesPipeline(Stats())]
-
-    def extract(html: str, url: str) -> str:
-        item = ArticlePage(Selector(text=html), url, site).to_item(CRAWLED_AT)
+    def extract(page: dict) -> str:
+        item = newscrawl_extract(page["bytes"], page["url"])
+        if item is None:
+            return ""
         for pipeline in pipelines:
             item = pipeline.process_item(item)
         return item.body or ""
@@ -177,47 +195,72 @@ def newscrawl_extractor() -> Callable[[str, str], str]:
     return extract
 
 
-def parsel_parse() -> Callable[[str, str], str]:
-    from parsel import Selector
+def parsel_parse() -> Callable[[dict], str]:
+    from benchmarks.parse_cost import lxml_whole
 
-    def parse(html: str, url: str) -> str:
-        Selector(text=html)
+    def parse(page: dict) -> str:
+        lxml_whole(page["bytes"])
         return ""
 
     return parse
 
 
-def trafilatura_extractor(**options) -> Callable[[str, str], str]:
+def lexbor_parse() -> Callable[[dict], str]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    def parse(page: dict) -> str:
+        LexborHTMLParser(page["bytes"])
+        return ""
+
+    return parse
+
+
+def slice_parse() -> Callable[[dict], str]:
+    from benchmarks.parse_cost import lxml_slice
+
+    def parse(page: dict) -> str:
+        lxml_slice(page["bytes"])
+        return ""
+
+    return parse
+
+
+def trafilatura_extractor(**options) -> Callable[[dict], str]:
     import trafilatura
 
-    def extract(html: str, url: str) -> str:
-        return trafilatura.extract(html, **options) or ""
+    def extract(page: dict) -> str:
+        return trafilatura.extract(page["html"], **options) or ""
 
     return extract
 
 
-def newspaper_extractor() -> Callable[[str, str], str]:
+def newspaper_extractor() -> Callable[[dict], str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "nltk is not installed" is about features not used here
         import newspaper
 
-    def extract(html: str, url: str) -> str:
-        return newspaper.article(url, input_html=html, language="ar").text or ""
+    def extract(page: dict) -> str:
+        return newspaper.article(page["url"], input_html=page["html"], language="ar").text or ""
 
     return extract
 
 
-#: name -> (factory, module it needs, whether it extracts a body)
-TOOLS: dict[str, tuple[Callable[[], Callable[[str, str], str]], str | None, bool]] = {
+#: name -> (factory, module it needs, whether its body is scored)
+TOOLS: dict[str, tuple[Callable[[], Callable[[dict], str]], str | None, bool]] = {
     "newscrawl": (newscrawl_extractor, None, True),
-    "parsel parse": (parsel_parse, None, False),
+    "newscrawl extraction only": (newscrawl_extraction_only, None, False),
+    "lxml parse only": (parsel_parse, None, False),
+    "selectolax parse only": (lexbor_parse, "selectolax", False),
+    "lxml head + article slice": (slice_parse, None, False),
     "trafilatura": (lambda: trafilatura_extractor(), "trafilatura", True),
     "trafilatura fast": (lambda: trafilatura_extractor(favor_precision=True, fast=True), "trafilatura", True),
     "newspaper4k": (newspaper_extractor, "newspaper", True),
 }
+#: Rows that are a parse, not an extraction (shown as such in the tables).
+PARSE_ONLY = ("lxml parse only", "selectolax parse only", "lxml head + article slice")
 
 
-def available_tools(names: list[str] | None = None) -> tuple[dict[str, Callable[[str, str], str]], dict[str, str]]:
+def available_tools(names: list[str] | None = None) -> tuple[dict[str, Callable[[dict], str]], dict[str, str]]:
     """The extractors that can run here, and why the others cannot."""
     import importlib.util
 
@@ -235,15 +278,15 @@ def available_tools(names: list[str] | None = None) -> tuple[dict[str, Callable[
 # -- the benchmark ----------------------------------------------------------------------------------
 
 
-def measure(pages: list[dict], extractors: dict[str, Callable[[str, str], str]], rounds: int, log, label: str = ""):
+def measure(pages: list[dict], extractors: dict[str, Callable[[dict], str]], rounds: int, log, label: str = ""):
     """Bodies and scores of each extractor on ``pages``, and its median CPU ms/page over ``rounds``."""
-    bodies = {name: [fn(p["html"], p["url"]) for p in pages] for name, fn in extractors.items()}  # warm-up
+    bodies = {name: [fn(p) for p in pages] for name, fn in extractors.items()}  # warm-up
     per_round: dict[str, list[float]] = {name: [] for name in extractors}
     for _ in range(rounds):
         for name, fn in extractors.items():
             start = time.process_time()
             for page in pages:
-                fn(page["html"], page["url"])
+                fn(page)
             per_round[name].append(1000 * (time.process_time() - start) / len(pages))
     scored = [i for i, p in enumerate(pages) if p["reference_ok"]]
     results = {}
@@ -266,7 +309,7 @@ def measure(pages: list[dict], extractors: dict[str, Callable[[str, str], str]],
     return results, scored
 
 
-def bench_extraction(rounds: int = 7, tools: list[str] | None = None, log=print, padded_kb: int = 76) -> dict:
+def bench_extraction(rounds: int = 7, tools: list[str] | None = None, log=print, padded_kb: float = 100) -> dict:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("newspaper").setLevel(logging.CRITICAL)
     logging.getLogger("newscrawl").setLevel(logging.ERROR)
@@ -275,13 +318,14 @@ def bench_extraction(rounds: int = 7, tools: list[str] | None = None, log=print,
     results, scored = measure(pages, extractors, rounds, log)
     padded_result = None
     if padded_kb:
-        big = [padded(p, padded_kb) for p in pages]
-        subset = {name: fn for name, fn in extractors.items() if name in PADDED_TOOLS}
+        big = padded_pages(pages, padded_kb)
         padded_result = {
             "kb": padded_kb,
-            "mean_page_kb": round(statistics.fmean(len(p["html"].encode()) for p in big) / 1024, 1),
+            "chrome": "benchmarks/chrome.py (the live portal's chrome, as python -m benchmarks.site --page-kb)",
+            "mean_page_kb": round(statistics.fmean(len(p["bytes"]) for p in big) / 1024, 1),
             "rounds": max(1, rounds // 2),
-            "tools": measure(big, subset, max(1, rounds // 2), log, f" ({padded_kb} KB)")[0],
+            "tools": measure(big, extractors, max(1, rounds // 2), log, f" ({padded_kb:g} KB)")[0],
+            "newscrawl_parse": parse_paths(big),
         }
     pages_with_related = sum(1 for i in scored if pages[i]["related_titles"])
     return {
@@ -289,18 +333,42 @@ def bench_extraction(rounds: int = 7, tools: list[str] | None = None, log=print,
         "scored_pages": len(scored),
         "unscored_ids": [p["article_id"] for p in pages if not p["reference_ok"]],
         "pages_with_read_also": pages_with_related,
-        "mean_page_kb": round(statistics.fmean(len(p["html"].encode()) for p in pages) / 1024, 1),
+        "mean_page_kb": round(statistics.fmean(len(p["bytes"]) for p in pages) / 1024, 1),
         "rounds": rounds,
+        "newscrawl_hook": "extract_article" if _uses_extract_article() else "ArticlePage(Selector(text=...)).to_item",
         "tools": results,
+        "newscrawl_parse": parse_paths(pages),
         "missing": missing,
         "padded": padded_result,
     }
 
 
+def parse_paths(pages: list[dict]) -> dict[str, int]:
+    """How the crawl's extraction parsed each page (``newscrawl/extract/parse/<how>``: the slice, or the whole
+    page and why), when ``extract_article`` reports it."""
+    from collections import Counter
+
+    from newscrawl.sites.albawabh import extract_article
+
+    events: Counter[str] = Counter()
+    for page in pages:
+        extract_article(page["bytes"], "utf-8", page["url"], CRAWLED_AT, site=_site(), text=page["bytes"].decode,
+                        events=events)
+    prefix = "newscrawl/extract/parse/"
+    return {key[len(prefix):]: n for key, n in sorted(events.items()) if key.startswith(prefix)}
+
+
+def _uses_extract_article() -> bool:
+    import inspect
+
+    return "extract_article(" in inspect.getsource(newscrawl_extract).split('"""')[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Extraction cost and accuracy against trafilatura and newspaper4k.")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--padded-kb", type=int, default=76, help="0: not on padded pages")
+    parser.add_argument("--padded-kb", type=float, default=100,
+                        help="also on the pages padded to this many KB with the live portal's chrome (0: not)")
     args = parser.parse_args(argv)
     result = bench_extraction(args.rounds, padded_kb=args.padded_kb)
     print(json.dumps(result, ensure_ascii=False, indent=1))

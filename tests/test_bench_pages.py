@@ -159,3 +159,23 @@ def test_both_spiders_fetch_the_same_pages_on_the_padded_site(tmp_path):
         assert run.pages == expected_pages, run
         assert run.items == n, run
         assert run.page_kb == 100
+
+
+@pytest.mark.parametrize("index", range(TEMPLATES), ids=[a["id"] for a in C.ARTICLES])
+def test_the_crawls_extraction_is_the_same_on_the_padded_page(sites, index):
+    """``extract_article`` (what the spider calls: a slice of the page, the whole page when the slice cannot
+    answer) gives the same item on the padded page as on today's."""
+    from newscrawl.sites.albawabh import extract_article
+
+    plain, padded = sites
+    article_id = plain.article_ids[index]
+    url = f"https://www.albawabhnews.com/{article_id}"
+    results = []
+    for site in (plain, padded):
+        body = site.pages[f"/{article_id}"][1]
+        results.append(extract_article(body, "utf-8", url, CRAWLED_AT, text=body.decode))
+    before, after = results
+    assert after.error_page == before.error_page is False
+    expected, got = item_fields(before.item), item_fields(after.item)
+    for name, value in expected.items():
+        assert got[name] == value, name
