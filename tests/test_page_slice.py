@@ -144,6 +144,14 @@ MADE_UP = {
             "</footer>", '<meta property="og:title" content="عنوان من الجسم"></footer>'
         ),
     ),
+    # the page's own boxes named like extraction's fallbacks, but not what those look for: still a slice
+    "footer-tags and a breadcrumb word in the chrome": (
+        "slice",
+        lambda h: h.replace(TAGS, "").replace(
+            "</footer>",
+            '<div class="footer-tags"><a href="/tag/9">وسم</a></div><script>var breadcrumb = 1;</script></footer>',
+        ),
+    ),
     # what the slice cannot stand for: the whole page, and its answer
     "stray </div> in the body": ("whole_page/unbalanced_article", lambda h: h.replace(PARAGRAPH, "</div>" + PARAGRAPH)),
     "an <a> left open before the article": (
@@ -152,6 +160,10 @@ MADE_UP = {
     ),
     "breadcrumb outside the article": ("whole_page/section_breadcrumb", lambda h: move(h, BREADCRUMB, "<main")),
     "tags after the article": ("whole_page/tags_after_article", lambda h: move(h, TAGS, "</main>")),
+    "tags token among others after the article": (
+        "whole_page/tags_after_article",
+        lambda h: move(h, TAGS, "</main>").replace('<div class="tags">', '<div class="box tags">'),
+    ),
     "no article element": (
         "whole_page/no_article",
         lambda h: h.replace(ARTICLE_OPEN, '<div class="cont" id="article-4912345">').replace("</article>", "</div>"),

@@ -26,7 +26,7 @@ from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
 from newscrawl.items import SOURCE_NAME, Article
-from newscrawl.sites.page import Document, NeedsWholePage, article_document
+from newscrawl.sites.page import Document, NeedsWholePage, article_document, attribute_value, class_token
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
 from newscrawl.text.arabic import clean_text, match_key
 from newscrawl.text.authors import is_desk_name, split_names, writer_from_headline
@@ -56,11 +56,20 @@ BODY_SELECTORS = (
     "div.details",
     "div#NewsStory",
 )
-# What each body selector needs in the page's bytes (lowercased) to match anything: on a page parsed as a
-# slice (newscrawl.sites.page), a body container that is not in the article but may be elsewhere on the
-# page makes extraction ask for the whole page.
-BODY_MARKERS = (b"paragraph-list", b"articlebody", b"article-body", b"article-content", b"news-text", b"details",
-                b"newsstory")
+# What each body selector needs in the page's (lowered) markup to match anything: on a page parsed as a
+# slice (newscrawl.sites.page), a body container that is not in the article but is elsewhere on the page
+# makes extraction ask for the whole page. (marker to look for first, pattern that confirms it)
+BODY_MARKERS = (
+    (b"paragraph-list", class_token("paragraph-list")),
+    (b"articlebody", attribute_value("itemprop", "articlebody")),
+    (b"article-body", class_token("article-body")),
+    (b"article-content", class_token("article-content")),
+    (b"news-text", class_token("news-text")),
+    (b"details", class_token("details")),
+    (b"newsstory", attribute_value("id", "newsstory")),
+)
+BREADCRUMB_CLASS = attribute_value("class", "breadcrumb", whole=False)  # .breadcrumb, [class*='breadcrumb']
+TAGS_CLASS = class_token("tags")
 # A page the CMS answered with status 200 instead of the article: ASP.NET's error screen or the site's own
 # error message, matched on the match key (no hamza, tanween or case) of the title and the first headings.
 # A page with a NewsArticle JSON-LD or a publication date is an article, whatever its headline says.
@@ -124,6 +133,24 @@ def select(root, css: str) -> list:
     return _css_query(css)(root)
 
 
+def has_class(element, token: str) -> bool:
+    """CSS's ``.token``: the class attribute holds ``token`` among its space-separated names."""
+    value = element.get("class")
+    return value is not None and token in CLASS_SEPARATORS.split(value)
+
+
+def _in_image_box(img, article) -> bool:
+    """CSS's ``div.mainImg img, figure img, div.paragraph-list img, .gallery img`` from ``article``: an
+    ancestor of the image, inside the article or the article itself, is one of those boxes."""
+    for box in img.iterancestors():
+        if (box.tag == "figure" or has_class(box, "gallery")
+                or box.tag == "div" and (has_class(box, "mainImg") or has_class(box, "paragraph-list"))):
+            return True
+        if box is article:
+            return False
+    return False
+
+
 def first(root, css: str):
     """The first of :func:`select`, or None."""
     found = _css_query(css)(root)
@@ -132,6 +159,7 @@ def first(root, css: str):
 
 META_WITH_CONTENT = etree.XPath("//meta[@content]")
 HTML_LANG = etree.XPath("/html/@lang", smart_strings=False)
+CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")  # XPath's normalize-space, as parsel's CSS translation uses it
 CHILD_NODES = etree.XPath("./node()", smart_strings=False)
 FOLLOWING_NODES = etree.XPath("following-sibling::node()", smart_strings=False)
 LINKING_ANCESTOR = etree.XPath("ancestor::a/@href", smart_strings=False)
@@ -150,14 +178,10 @@ PLACEHOLDER_IMAGE = re.compile(r"(?:placeholder|blank|loading|spacer|lazy|/image
 IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
 
 
-def text_of(node: Selector) -> str:
-    """Visible text of a node, as a reader sees it: inline elements joined as written (``"<b>x</b>"`` stays
-    ``"x"``), block elements and ``<br>`` separated by a space, script/style left out, whitespace collapsed."""
-    return element_text(node.root)
-
-
 def element_text(root) -> str:
-    """:func:`text_of` an lxml element (or a text node)."""
+    """Visible text of an lxml element (or a text node), as a reader sees it: inline elements joined as
+    written (``"<b>x</b>"`` stays ``"x"``), block elements and ``<br>`` separated by a space, script/style
+    left out, whitespace collapsed."""
     if isinstance(root, str):
         return WHITESPACE.sub(" ", root).strip()
     parts: list[str] = []
@@ -186,14 +210,6 @@ def _collect_text(element, parts: list[str]) -> None:
             parts.append(node.text)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))
-
-
-def attr(node: Selector, name: str) -> str | None:
-    """An attribute's value. ``Selector.attrib`` builds a dict of every attribute and raises ValueError when
-    any attribute name holds a control character; the element's own ``get`` reads just this one."""
-    root = node.root
-    getter = getattr(root, "get", None)
-    return getter(name) if getter is not None else None
 
 
 def clean(value: object) -> str | None:
@@ -254,9 +270,10 @@ class ArticlePage:
         self._authors: list[str] = []
 
     # -- bookkeeping ---------------------------------------------------------------------------------
-    def _whole_page_if(self, marker: bytes, reason: str, after_only: bool = False) -> None:
-        """On a slice: ask for the whole page when ``marker`` occurs in what the slice left out."""
-        if self.partial and self.doc.elsewhere(marker, after_only):
+    def _whole_page_if(self, marker: bytes, confirm, reason: str, after_only: bool = False) -> None:
+        """On a slice: ask for the whole page when ``marker`` occurs, as ``confirm`` finds it, in what the slice
+        left out (:meth:`newscrawl.sites.page.Document.elsewhere`)."""
+        if self.partial and self.doc.elsewhere(marker, confirm, after_only):
             raise NeedsWholePage(reason)
 
     def _whole_page(self, reason: str) -> None:
@@ -289,7 +306,10 @@ class ArticlePage:
         return self._jsonld or {}
 
     def _read_jsonld(self) -> dict | None:
-        for raw in select(self.root, "script[type='application/ld+json']::text"):
+        for script in self.root.iter("script"):  # script[type='application/ld+json']::text, without XPath
+            raw = script.text
+            if raw is None or script.get("type") != "application/ld+json":
+                continue
             try:
                 data = json.loads(raw, strict=False)  # raw newlines/tabs inside strings are common
             except (ValueError, RecursionError):  # RecursionError: nested thousands deep
@@ -326,9 +346,16 @@ class ArticlePage:
 
     @cached_property
     def article(self):
-        """The article container's element (the whole page's root when there is none)."""
-        for css in ARTICLE_CONTAINERS:
-            if (found := first(self.root, css)) is not None:
+        """The article container's element (the whole page's root when there is none): ARTICLE_CONTAINERS,
+        ``article.cont``, any ``article``, ``main``, ``body``, found by walking the tree (no XPath)."""
+        articles = list(self.root.iter("article"))
+        for element in articles:
+            if has_class(element, "cont"):
+                return element
+        if articles:
+            return articles[0]
+        for tag in ("main", "body"):
+            if (found := next(self.root.iter(tag), None)) is not None:
                 return found
         return self.root
 
@@ -365,7 +392,7 @@ class ArticlePage:
 
     def _html_title(self) -> str | None:
         if first(self.root, "head title") is None:
-            self._whole_page_if(b"<title", "title")
+            self._whole_page_if(b"<title", None, "title")
         return first(self.root, "title::text")
 
     def _nav_active(self) -> str | None:
@@ -375,8 +402,8 @@ class ArticlePage:
                      if (t := element_text(a))), None)
 
     def _breadcrumb_section(self) -> str | None:
-        self._whole_page_if(b"breadcrumb", "breadcrumb")
-        crumbs = [element_text(a) for a in select(self.root, ".breadcrumb a, [class*='breadcrumb'] a")]
+        self._whole_page_if(b"breadcrumb", BREADCRUMB_CLASS, "breadcrumb")
+        crumbs = [element_text(a) for a in select(self.root, "[class*='breadcrumb'] a")]  # .breadcrumb: included
         crumbs = [c for c in crumbs if c and c not in ("الرئيسية", "الرئيسيه", "Home")]
         return crumbs[-1] if crumbs else None
 
@@ -406,7 +433,7 @@ class ArticlePage:
             ("jsonld", lambda: _author_name(self.jsonld.get("author"))),
             ("meta", lambda: _not_url(self.meta("author", "article:author"))),
             ("dom", lambda: element_text(box) if (box := first(
-                self.article, "div.writer, .writer, .author, [rel='author']")) is not None else None),
+                self.article, ".writer, .author, [rel='author']")) is not None else None),
         ):
             if value := clean(value()):
                 found, layer = BYLINE_LABEL.sub("", value) or value, name
@@ -463,7 +490,7 @@ class ArticlePage:
         for layer, css in enumerate(BODY_SELECTORS):
             nodes = select(self.article, css)
             if not nodes:
-                self._whole_page_if(BODY_MARKERS[layer], "body_outside_article")
+                self._whole_page_if(*BODY_MARKERS[layer], "body_outside_article")
                 nodes = select(self.root, css)
             for node in nodes:
                 walk = _BodyWalk()
@@ -615,7 +642,9 @@ class ArticlePage:
         if value := self.meta("og:image", "twitter:image"):
             found.append(value)
         article = self.article
-        for img in select(article, "div.mainImg img, figure img, div.paragraph-list img, .gallery img"):
+        for img in article.iter("img"):
+            if not _in_image_box(img, article):
+                continue
             link = LINKING_ANCESTOR(img)
             if link and article_id_from_url(link[0].strip()):  # a thumbnail of another article (read-also box)
                 continue
@@ -642,11 +671,11 @@ class ArticlePage:
         ``div.tags`` after it outside a sidebar or footer (a stray ``</div>`` in the body closes the container
         before its tags)."""
         layer = "dom"
-        tags = [element_text(a) for a in select(self.article, "div.tags a, .tags a")]
+        tags = [element_text(a) for a in select(self.article, ".tags a")]  # div.tags a: included
         if not tags:
             tags = [element_text(a) for a in select(self.article, "a[href*='/tag/']")]
         if not tags and self.article is not self.root:
-            self._whole_page_if(b"tags", "tags_after_article", after_only=True)
+            self._whole_page_if(b"tags", TAGS_CLASS, "tags_after_article", after_only=True)
             tags = [element_text(a) for a in TAGS_AFTER_ARTICLE(self.article)]
             layer = "dom_after_article"
         tags = [t for t in tags if t]
@@ -752,6 +781,7 @@ class ListingPage:
 
     def __init__(self, selector: Selector, url: str, site: Site | None = None):
         self.sel = selector
+        self.root = selector.root
         self.url = url
         self.site = site or Site()
         self.events: Counter[str] = Counter()
@@ -763,30 +793,30 @@ class ListingPage:
         an article on the page, so a renamed card class still yields links (counted as a fallback).
         """
         cards: list[tuple[str, str | None]] = []
-        for anchor in self.sel.css(LISTING_CARD_LINKS):
-            date = clean(text_of(anchor.css("span.date")[0])) if anchor.css("span.date") else None
-            cards.append((attr(anchor, "href") or "", date))
+        for anchor in select(self.root, LISTING_CARD_LINKS):
+            date = first(anchor, "span.date")
+            cards.append((anchor.get("href") or "", clean(element_text(date)) if date is not None else None))
         self.events["newscrawl/listing/cards"] += len(cards)
-        sidebar = [(attr(a, "href") or "", None) for a in self.sel.css(SIDEBAR_LINKS)]
+        sidebar = [(a.get("href") or "", None) for a in select(self.root, SIDEBAR_LINKS)]
         self.events["newscrawl/listing/sidebar_links"] += len(sidebar)
         known = {href for href, _ in cards + sidebar}
-        others = [(href, None) for href in self.sel.css("a::attr(href)").getall()
+        others = [(href, None) for href in select(self.root, "a::attr(href)")
                   if href not in known and article_id_from_url(href.strip())]
         if others:
             self.events["newscrawl/listing/links_outside_cards"] += len(others)
         return cards + sidebar + others
 
     def section_links(self) -> list[str]:
-        return self.sel.css("a[href*='/category/']::attr(href)").getall()
+        return select(self.root, "a[href*='/category/']::attr(href)")
 
     def next_page(self) -> str | None:
         """The pager's own next link (``rel="next"``, else the link to the following page number)."""
-        href = self.sel.css("ul.pagination a[rel~='next']::attr(href), a[rel~='next']::attr(href)").get()
+        href = first(self.root, "ul.pagination a[rel~='next']::attr(href), a[rel~='next']::attr(href)")
         if href:
             return href
         current = page_number(self.url)
         path = urlsplit(self.url).path
-        for candidate in self.sel.css("a[href*='page=']::attr(href)").getall():
+        for candidate in select(self.root, "a[href*='page=']::attr(href)"):
             absolute = self.site.crawl_url(candidate, self.url)
             if absolute and urlsplit(absolute).path == path and page_number(absolute) == current + 1:
                 self.events["newscrawl/listing/pager_fallback"] += 1

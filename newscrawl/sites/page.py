@@ -77,19 +77,34 @@ class Document:
     after: bytes = b""
     text: Callable[[], str] | None = None
 
-    def elsewhere(self, marker: bytes, after_only: bool = False) -> bool:
-        """Whether the page holds, outside the slice, an attribute value with ``marker`` in it (lowercase:
-        ``b"breadcrumb"`` for ``class="breadcrumb"``)."""
+    def elsewhere(self, marker: bytes, confirm: re.Pattern | None = None, after_only: bool = False) -> bool:
+        """Whether the page holds ``marker`` (lowercase) outside the slice, where ``confirm`` (a pattern
+        over lowered bytes, e.g. :func:`class_token`) finds it too."""
         if not self.partial:
             return False
         outside = self.after if after_only else self.outside
         if marker not in outside:
             return False
-        return re.search(rb"""=\s*["']?[^"'>]*""" + re.escape(marker), outside) is not None
+        return confirm is None or confirm.search(outside) is not None
 
     def whole(self, reason: str) -> Document:
         """The whole page, parsed (a slice could not answer: ``reason``)."""
         return _whole(self.source, self.url, f"whole_page/{reason}", self.text or self.source.decode)
+
+
+def class_token(name: str) -> re.Pattern:
+    """A class attribute holding the token ``name`` (lowercase), in lowered markup."""
+    token = re.escape(name.encode())
+    return re.compile(rb"""class\s*=\s*(?:"(?:[^"]*\s)?""" + token + rb"""[\s"]|'(?:[^']*\s)?""" + token
+                      + rb"""[\s']|""" + token + rb"""[\s>])""")
+
+
+def attribute_value(attribute: str, value: str, whole: bool = True) -> re.Pattern:
+    """An ``attribute`` whose value is ``value`` (or, not ``whole``, holds it), in lowered markup."""
+    name, text = re.escape(attribute.encode()), re.escape(value.encode())
+    if whole:
+        return re.compile(name + rb"""\s*=\s*["']?""" + text + rb"""(?:["'\s>]|/>)""")
+    return re.compile(name + rb"""\s*=\s*["']?[^"'>]*""" + text)
 
 
 def parse_html(body: bytes, url: str | None = None) -> Selector:
@@ -111,13 +126,7 @@ def article_document(body: bytes, encoding: str, url: str, text: Callable[[], st
     only when the bytes parsed are not valid UTF-8 (then decoded as Scrapy decodes them).
     """
 
-    def decoded() -> str:
-        return text() if text is not None else body.decode(encoding or "utf-8", "replace")
-
-    if not is_utf8(encoding):  # a page in windows-1256 or the like: sliced like any other, as UTF-8
-        data = decoded().encode("utf-8")
-    else:
-        data = body[3:] if body.startswith(codecs.BOM_UTF8) else body
+    data, decoded = _utf8(body, encoding, text)
     cut = slice_page(data)
     if isinstance(cut, str):
         return _whole(data, url, f"whole_page/{cut}", decoded)
@@ -134,6 +143,23 @@ def article_document(body: bytes, encoding: str, url: str, text: Callable[[], st
         after=after,
         text=decoded,
     )
+
+
+def whole_page(body: bytes, encoding: str, url: str, text: Callable[[], str] | None = None) -> Selector:
+    """The whole page (a listing), parsed as :func:`article_document` parses a page it cannot slice."""
+    data, decoded = _utf8(body, encoding, text)
+    return _whole(data, url, "whole_page", decoded).selector
+
+
+def _utf8(body: bytes, encoding: str, text: Callable[[], str] | None) -> tuple[bytes, Callable[[], str]]:
+    """The page's bytes in UTF-8 (a page in windows-1256 or the like is decoded and encoded again), and how
+    to get its text as Scrapy decodes it."""
+    def decoded() -> str:
+        return text() if text is not None else body.decode(encoding or "utf-8", "replace")
+
+    if not is_utf8(encoding):
+        return decoded().encode("utf-8"), decoded
+    return (body[3:] if body.startswith(codecs.BOM_UTF8) else body), decoded
 
 
 def _whole(data: bytes, url: str, how: str, decoded: Callable[[], str]) -> Document:
@@ -187,10 +213,8 @@ class _RawText:
         self.starts: list[int] = []
         self.ends: list[int] = []
         position = 0
-        for match in RAW_TEXT_START.finditer(low):
+        while (match := RAW_TEXT_START.search(low, position)) is not None:  # from the end of the last one
             at = match.start()
-            if at < position:  # inside the script or comment before
-                continue
             closer = RAW_TEXT_END[match.group(0)]
             end = low.find(closer, match.end())
             position = len(low) if end < 0 else end + len(closer)
@@ -235,9 +259,10 @@ def _article_span(low: bytes, offset: int, raw: _RawText) -> tuple[int, int] | s
     start = chosen if chosen is not None else first
     if start is None:
         return "no_article"
-    depth, position = 0, start
+    depth, position, opening = 0, start, start
     while True:
-        opening = _find_tag(low, b"<article", position, raw)
+        if 0 <= opening < position:  # looked for again only once passed
+            opening = _find_tag(low, b"<article", position, raw)
         closing = _find_tag(low, b"</article", position, raw)
         if closing < 0:
             return "no_article_end"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 SITE_HOST = "www.albawabhnews.com"
@@ -53,7 +54,7 @@ class Site:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.base_url).hostname or ""
+        return _hostname(self.base_url)
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -67,6 +68,9 @@ class Site:
 
     def crawl_url(self, href: str, page_url: str) -> str | None:
         """The URL to fetch for a link found on ``page_url``: on this copy of the site, or None if offsite."""
+        return _resolved(self._crawl_url, href, page_url)
+
+    def _crawl_url(self, href: str, page_url: str) -> str | None:
         try:
             parts = urlsplit(urljoin(page_url, href.strip()))
         except ValueError:
@@ -77,6 +81,9 @@ class Site:
 
     def absolute(self, href: str, page_url: str) -> str | None:
         """An absolute URL for ``href``; links to the site itself (or its copy) go to the real host."""
+        return _resolved(self._absolute, href, page_url)
+
+    def _absolute(self, href: str, page_url: str) -> str | None:
         try:
             parts = urlsplit(urljoin(page_url, href.strip()))
         except ValueError:
@@ -94,6 +101,28 @@ class Site:
         return f"{self.base_url}/category/{section_id}"
 
 
+@lru_cache(maxsize=64)
+def _hostname(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+def _resolved(resolve, href: str, page_url: str) -> str | None:
+    """``resolve(href, page_url)``, remembered where the answer does not depend on the page's path: a
+    menu, a footer and a sidebar repeat the same few hundred links on every page of a crawl, and joining and
+    splitting a URL costs more than looking it up."""
+    if href.startswith(("http://", "https://")):
+        return _resolved_cached(resolve, href, "")
+    if href.startswith("/") and not href.startswith("//"):
+        origin_end = page_url.find("/", page_url.find("//") + 2)
+        return _resolved_cached(resolve, href, page_url if origin_end < 0 else page_url[:origin_end + 1])
+    return resolve(href, page_url)
+
+
+@lru_cache(maxsize=16384)
+def _resolved_cached(resolve, href: str, origin: str) -> str | None:
+    return resolve(href, origin)
+
+
 def redact_url(url: str) -> str:
     """``url`` with any user and password replaced by ``***``, for messages."""
     try:
@@ -106,8 +135,10 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
+@lru_cache(maxsize=16384)
 def article_id_from_url(url: str) -> str | None:
-    """The article id of an article or print-view URL (any host), else None."""
+    """The article id of an article or print-view URL (any host), else None (remembered: the same links
+    are read on many pages)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -122,6 +153,7 @@ def article_id_from_url(url: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def section_id_from_url(url: str) -> str | None:
     try:
         match = SECTION_PATH.fullmatch(urlsplit(url).path)
@@ -130,6 +162,7 @@ def section_id_from_url(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+@lru_cache(maxsize=4096)
 def page_number(url: str) -> int:
     """The ``?page=N`` of a listing URL, 1 when absent or unreadable."""
     try:

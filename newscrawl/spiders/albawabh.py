@@ -50,6 +50,7 @@ from newscrawl.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
 from newscrawl.failures import describe
 from newscrawl.items import Deletion
 from newscrawl.sites.albawabh import ListingPage, extract_article
+from newscrawl.sites.page import whole_page
 from newscrawl.sites.urls import (
     Site,
     article_id_from_url,
@@ -411,7 +412,9 @@ class AlbawabhSpider(scrapy.Spider):
             self.logger.exception("reading listing %s failed", response.url)
 
     def _follow_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        page = ListingPage(response.selector, response.url, self.site)
+        selector = (whole_page(response.body, response.encoding, response.url, lambda: response.text)
+                    if isinstance(response, scrapy.http.HtmlResponse) else response.selector)
+        page = ListingPage(selector, response.url, self.site)
         cards = page.cards()
         own = page.events["newscrawl/listing/cards"]  # cards() lists the page's own cards first, then the sidebar
         sidebar_end = own + page.events["newscrawl/listing/sidebar_links"]

@@ -17,9 +17,10 @@ import re
 
 from parsel import Selector
 
-from newscrawl.sites.page import Document, NeedsWholePage
+from newscrawl.sites.page import Document, NeedsWholePage, attribute_value
 from newscrawl.sites.urls import section_id_from_url
 
+BREADCRUMB_CLASS = attribute_value("class", "breadcrumb", whole=False)  # the selector's [class*='breadcrumb']
 SECTION_FEED = re.compile(r"/rss/section/(\d+)/?$")
 
 #: Verdicts of :func:`verdict`.
@@ -32,7 +33,7 @@ def section_id_of(selector: Selector, section_name: str | None, document: Docume
     """The id of the section an article page says it belongs to, or None. On a page parsed as a slice
     (``document``), a breadcrumb outside the article or a look-up in the menu needs the whole page."""
     partial = document is not None and document.partial
-    if partial and document.elsewhere(b"breadcrumb"):
+    if partial and document.elsewhere(b"breadcrumb", BREADCRUMB_CLASS):
         raise NeedsWholePage("section_breadcrumb")
     crumbs = [section_id_from_url(href) for href in selector.css(
         ".breadcrumb a::attr(href), [class*='breadcrumb'] a::attr(href)").getall()]
