@@ -1,15 +1,19 @@
 """Every newscrawl benchmark in one command: a table on standard output, the figures as JSON.
 
-    python -m benchmarks                          # the full run (about 15 minutes on 2 cores)
+    python -m benchmarks                          # the full run (about 30 minutes on 2 cores)
     python -m benchmarks --quick                  # a few minutes: sizes 200,2000, one run each
-    python -m benchmarks --sizes 2000,20000 --runs 3 --only crawl,extraction,dates --check
+    python -m benchmarks --sizes 2000,20000 --runs 3 --page-kb 19,100 --only crawl,extraction,dates --check
+    python -m benchmarks --only crawl --sizes 2000 --page-kb 100 --concurrent-items 100,16,1
 
 1. crawl: the full albawabh spider against a bare spider on generated copies of the site
-   (``benchmarks.crawl``, ``benchmarks.site``); pages/s and their ratio; peak RSS per size.
-2. extraction: newscrawl against trafilatura and newspaper4k on the saved article pages
-   (``benchmarks.extraction``); ms/page, character F1 of the body, read-also leakage.
+   (``benchmarks.crawl``, ``benchmarks.site``), per page size (``--page-kb``: 19 is today's pages, more is
+   padded with the live portal's chrome, ``benchmarks.chrome``) and article count: pages/s and their ratio,
+   CPU per page, peak RSS of each; the parse's cost (lxml, lexbor, a head + article slice) on the served pages.
+2. extraction: newscrawl against trafilatura and newspaper4k on the saved article pages and on the same
+   padded to ``--padded-kb`` (``benchmarks.extraction``); ms/page, character F1 of the body, read-also leakage.
 3. dates: parse_date against dateparser (``benchmarks.bench_dates``, run as its own command).
-4. memory: peak RSS of the full crawl at the smallest and the largest size, and the growth.
+4. memory: peak RSS of the full crawl against the bare spider's, and its growth from the smallest to the
+   largest size (what is alive inside the process: ``python -m benchmarks.memory``, its own command).
 
 The table is Markdown (it goes into the README's "Performance" section as printed); the JSON goes to
 ``benchmarks/results/latest.json`` (``--out``). The exit code is 0 unless a benchmark failed to run, or
