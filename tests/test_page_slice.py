@@ -80,7 +80,9 @@ def test_every_saved_page_reads_the_same_from_the_slice(path: Path):
 
 
 def test_the_slice_of_a_page_is_its_head_and_article():
-    sliced, outside, after = slice_page(BASE_PAGE.encode())
+    sliced, low, ranges = slice_page(BASE_PAGE.encode())
+    outside = b"".join(low[start:end] for start, end in ranges)
+    after = low[ranges[-1][0] : ranges[-1][1]]
     text = sliced.decode()
     assert text.startswith('<html lang="ar" dir="rtl"><head>')
     assert '<article class="cont" id="article-4912345">' in text and text.endswith("</article></body></html>")

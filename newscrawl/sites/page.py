@@ -44,7 +44,8 @@ NAME_END = frozenset(b" \t\n\r\f>/")  # what may follow a tag's name
 # there to match it, closes an element outside the article in the whole page.
 CONTAINERS = re.compile(rb"<(/?)(div|section|main|form|table|tbody|thead|tr|td|th|center|font|ul|ol|dl)(?=[\s>/])")
 # Elements copied from outside the slice where they are (extraction reads them page-wide): metadata.
-OUTSIDE_MARKERS = (b"<meta", b"<link", b"application/ld+json")
+OUTSIDE_TAG = re.compile(rb"<(?:meta|link)(?=[\s/>])")
+JSON_LD_TYPE = b"application/ld+json"
 # Where the HTML parser reads text, not markup, and how each such place ends.
 RAW_TEXT_START = re.compile(rb"<!--|<script(?=[\s>/])|<style(?=[\s>/])")
 RAW_TEXT_END = {b"<!--": b"-->", b"<script": b"</script", b"<style": b"</style"}
@@ -64,8 +65,9 @@ class Document:
     """A parsed page: ``selector`` over the slice (``partial``) or over the whole page.
 
     ``how`` names it for the stats (``slice``, ``whole_page/<reason>``). A slice keeps the page's UTF-8
-    ``source`` (the response's own bytes when it is UTF-8: no copy) for :meth:`whole`, and the lowered
-    bytes it left ``outside`` (``after``: those after the article) for :meth:`elsewhere`.
+    ``source`` (the response's own bytes when it is UTF-8: no copy) for :meth:`whole`, and the page
+    lowered (``lowered``) with the ranges the slice left out (``outside``, the last one after the article)
+    for :meth:`elsewhere`.
     """
 
     selector: Selector
@@ -73,19 +75,20 @@ class Document:
     how: str
     url: str | None = None
     source: bytes = b""
-    outside: bytes = b""
-    after: bytes = b""
+    lowered: bytes = b""
+    outside: tuple[tuple[int, int], ...] = ()
     text: Callable[[], str] | None = None
 
     def elsewhere(self, marker: bytes, confirm: re.Pattern | None = None, after_only: bool = False) -> bool:
-        """Whether the page holds ``marker`` (lowercase) outside the slice, where ``confirm`` (a pattern
-        over lowered bytes, e.g. :func:`class_token`) finds it too."""
+        """Whether the page holds ``marker`` (lowercase) outside the slice (``after_only``: after the
+        article), where ``confirm`` (a pattern over lowered markup, e.g. :func:`class_token`) finds it too."""
         if not self.partial:
             return False
-        outside = self.after if after_only else self.outside
-        if marker not in outside:
-            return False
-        return confirm is None or confirm.search(outside) is not None
+        low = self.lowered
+        for start, end in self.outside[-1:] if after_only else self.outside:
+            if low.find(marker, start, end) >= 0 and (confirm is None or confirm.search(low, start, end)):
+                return True
+        return False
 
     def whole(self, reason: str) -> Document:
         """The whole page, parsed (a slice could not answer: ``reason``)."""
@@ -130,7 +133,7 @@ def article_document(body: bytes, encoding: str, url: str, text: Callable[[], st
     cut = slice_page(data)
     if isinstance(cut, str):
         return _whole(data, url, f"whole_page/{cut}", decoded)
-    sliced, outside, after = cut
+    sliced, lowered, outside = cut
     if not _valid_utf8(sliced):  # bad bytes: Scrapy's replacement characters are part of the text read
         return _whole(data, url, "whole_page/not_utf8", decoded)
     return Document(
@@ -139,8 +142,8 @@ def article_document(body: bytes, encoding: str, url: str, text: Callable[[], st
         how="slice",
         url=url,
         source=data,
+        lowered=lowered,
         outside=outside,
-        after=after,
         text=decoded,
     )
 
@@ -176,8 +179,9 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
-def slice_page(page: bytes) -> tuple[bytes, bytes, bytes] | str:
-    """``(slice, outside, after)`` of a UTF-8 page, or the reason the whole page must be parsed."""
+def slice_page(page: bytes) -> tuple[bytes, bytes, tuple[tuple[int, int], ...]] | str:
+    """``(slice, the page lowered, the ranges left out)`` of a UTF-8 page (the last range: after the
+    article), or the reason the whole page must be parsed."""
     low = page.lower()
     raw = _RawText(low)
     head = _find_tag(low, b"<head", 0, raw)
@@ -202,7 +206,7 @@ def slice_page(page: bytes) -> tuple[bytes, bytes, bytes] | str:
     parts.append(page[start:end])
     parts += _outside_elements(page, low, end, len(page), raw)
     parts.append(b"</body></html>")
-    return b"".join(parts), low[:head] + low[head_end:start] + low[end:], low[end:]
+    return b"".join(parts), low, ((0, head), (head_end, start), (end, len(low)))
 
 
 class _RawText:
@@ -319,26 +323,24 @@ def _open_anchor(low: bytes, start: int, end: int, raw: _RawText) -> bool:
 def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawText) -> list[bytes]:
     """The ``<meta>``, ``<link>`` and JSON-LD ``<script>`` elements between ``start`` and ``end``, in order."""
     found: list[tuple[int, bytes]] = []
-    for marker in OUTSIDE_MARKERS:
-        position = start
-        while (at := low.find(marker, position, end)) >= 0:
-            position = at + len(marker)
-            if marker != b"application/ld+json":
-                if low[position : position + 1] not in (b" ", b"\t", b"\n", b"\r", b"/", b">") or at in raw:
-                    continue
-                tag_end = START_TAG_END.match(low, position)
-                if tag_end is not None:
-                    found.append((at, page[at : tag_end.end()]))
-                continue
-            script = low.rfind(b"<script", start, at)  # the marker must sit in a script's start tag
-            if script < 0 or b">" in low[script:at] or script in raw:
-                continue
-            close = low.find(b"</script", at, end)
-            close_end = low.find(b">", close) if close >= 0 else -1
-            if close_end >= 0:
-                found.append((script, page[script : close_end + 1]))
-                position = close_end + 1
-    return [element for _, element in sorted(found)]
+    for match in OUTSIDE_TAG.finditer(low, start, end):  # one scan for both names: cheaper than two finds
+        if match.start() in raw:
+            continue
+        tag_end = START_TAG_END.match(low, match.end())
+        if tag_end is not None:
+            found.append((match.start(), page[match.start():tag_end.end()]))
+    position = start
+    while (at := low.find(JSON_LD_TYPE, position, end)) >= 0:
+        position = at + len(JSON_LD_TYPE)
+        script = low.rfind(b"<script", start, at)  # the marker must sit in a script's start tag
+        if script < 0 or b">" in low[script:at] or script in raw:
+            continue
+        close = low.find(b"</script", at, end)
+        close_end = low.find(b">", close) if close >= 0 else -1
+        if close_end >= 0:
+            found.append((script, page[script:close_end + 1]))
+            position = close_end + 1
+    return [element for _, element in sorted(found)] if found else []
 
 
 def is_utf8(encoding: str | None) -> bool:
