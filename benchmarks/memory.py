@@ -50,7 +50,7 @@ def extensions(kind: str) -> dict[str, int | None]:
 
 
 def run(articles: int, page_kb: float | None, kind: str, concurrent_items: int | None, trace: bool,
-        interval: float, log=print) -> dict:
+        interval: float, log=print, frames: int = 1) -> dict:
     with tempfile.TemporaryDirectory(prefix="newscrawl-memory-") as workdir, \
             SiteProcess(articles, page_kb=page_kb) as site:
         report_file = Path(workdir) / "memory.json"
@@ -59,6 +59,7 @@ def run(articles: int, page_kb: float | None, kind: str, concurrent_items: int |
             "BENCH_MEMORY_FILE": str(report_file),
             "BENCH_MEMORY_TRACEMALLOC": str(trace),
             "BENCH_MEMORY_INTERVAL": str(interval),
+            "BENCH_MEMORY_FRAMES": str(frames),
         }
         if concurrent_items:
             settings["CONCURRENT_ITEMS"] = str(concurrent_items)
@@ -91,9 +92,11 @@ def table(result: dict) -> str:
             lines.append(f"| {name} | {values[0]:,} | {values[1]:,} | {values[2]:,} |")
     for label, top in (("at the traced peak", peak.get("top") or []), ("at close", close.get("top") or [])):
         if top:
-            lines += ["", f"Largest allocation sites {label} (tracemalloc, by line):", "", "| KB | blocks | where |",
+            lines += ["", f"Largest allocation sites {label} (tracemalloc; with --frames, each site's callers after "
+                      "'<'):", "", "| KB | blocks | where |",
                       "|---:|---:|---|"]
-            lines += [f"| {t['kb']:,.1f} | {t['blocks']:,} | `{short(t['where'])}` |" for t in top]
+            lines += [f"| {t['kb']:,.1f} | {t['blocks']:,} | `{short(t['where'])}`"
+                      + "".join(f" < `{short(f)}`" for f in t.get("stack", [])) + " |" for t in top]
     return "\n".join(lines)
 
 
@@ -111,11 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=("full", "bare"), default="full")
     parser.add_argument("--concurrent-items", type=int, default=None)
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between samples")
+    parser.add_argument("--frames", type=int, default=1,
+                        help="tracemalloc frames per allocation: more than 1 shows each site's callers (slower)")
     parser.add_argument("--no-tracemalloc", action="store_true", help="object counts and RSS only (faster)")
     parser.add_argument("--json", type=Path, default=None, help="also write every sample to this file")
     args = parser.parse_args(argv)
     result = run(args.articles, args.page_kb if args.page_kb > 19 else None, args.kind, args.concurrent_items,
-                 not args.no_tracemalloc, args.interval, log=lambda m: print(m, file=sys.stderr))
+                 not args.no_tracemalloc, args.interval, log=lambda m: print(m, file=sys.stderr), frames=args.frames)
     print(table(result))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

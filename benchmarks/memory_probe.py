@@ -59,14 +59,19 @@ def count_watched() -> dict[str, int]:
     return {name: counts.get(name, 0) for name in WATCHED}
 
 
-def top_allocations(snapshot: tracemalloc.Snapshot, limit: int) -> list[dict]:
+def top_allocations(snapshot: tracemalloc.Snapshot, limit: int, frames: int = 1) -> list[dict]:
+    """The largest allocation sites: by line (one frame), or by call stack (``frames`` > 1, innermost first)."""
     stats = snapshot.filter_traces((
         tracemalloc.Filter(False, tracemalloc.__file__),
         tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
         tracemalloc.Filter(False, "<frozen importlib._bootstrap_external>"),
-    )).statistics("lineno")
-    return [{"where": f"{s.traceback[0].filename}:{s.traceback[0].lineno}", "kb": round(s.size / 1024, 1),
-             "blocks": s.count} for s in stats[:limit]]
+    )).statistics("lineno" if frames <= 1 else "traceback")
+    found = []
+    for stat in stats[:limit]:
+        frames_in = list(reversed(stat.traceback))  # a Traceback runs from the oldest frame to the newest
+        found.append({"where": f"{frames_in[0].filename}:{frames_in[0].lineno}", "kb": round(stat.size / 1024, 1),
+                      "blocks": stat.count, "stack": [f"{f.filename}:{f.lineno}" for f in frames_in[1:]]})
+    return found
 
 
 class MemoryProbe:
@@ -114,7 +119,7 @@ class MemoryProbe:
                  "traced_kb": round(traced / 1024) if traced is not None else None, "objects": count_watched()}
         self.samples.append(entry)
         if traced is not None and (self.peak is None or traced > self.peak["traced_kb"] * 1024):
-            self.peak = {**entry, "top": top_allocations(tracemalloc.take_snapshot(), self.top)}
+            self.peak = {**entry, "top": top_allocations(tracemalloc.take_snapshot(), self.top, self.frames)}
 
     def spider_closed(self, spider, reason) -> None:
         if self.task is not None and self.task.running:
@@ -125,7 +130,8 @@ class MemoryProbe:
         traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None
         close = {"responses": self.responses, "rss_kb": rss_kb(),
                  "traced_kb": round(traced / 1024) if traced is not None else None, "objects": count_watched(),
-                 "top": top_allocations(tracemalloc.take_snapshot(), self.top) if tracemalloc.is_tracing() else []}
+                 "top": top_allocations(tracemalloc.take_snapshot(), self.top, self.frames)
+                 if tracemalloc.is_tracing() else []}
         most = {name: max(s["objects"][name] for s in self.samples) for name in WATCHED}
         report = {"reason": reason, "interval_s": self.interval, "samples": self.samples, "peak": self.peak,
                   "before_close_gc": during, "close": close, "max_objects_during_crawl": most}
