@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--padded-kb", type=float, default=100,
                         help="also on the pages padded to this many KB with the live portal's chrome (0: not)")
     args = parser.parse_args(argv)
-    result = bench_extraction(args.rounds, padded_kb=args.padded_kb)
+    result = bench_extraction(args.rounds, padded_kb=args.padded_kb, log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
