@@ -157,7 +157,6 @@ def first(root, css: str):
     return found[0] if found else None
 
 
-META_WITH_CONTENT = etree.XPath("//meta[@content]")
 HTML_LANG = etree.XPath("/html/@lang", smart_strings=False)
 CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")  # XPath's normalize-space, as parsel's CSS translation uses it
 CHILD_NODES = etree.XPath("./node()", smart_strings=False)
@@ -330,11 +329,14 @@ class ArticlePage:
         """Each ``<meta>`` content by its property and by its name, the first in page order for each:
         one pass over the page instead of one per name looked up."""
         index: dict[str, str] = {}
-        for node in META_WITH_CONTENT(self.root):
-            content = node.get("content")
-            for key in (node.get("property"), node.get("name")):
-                if key is not None:
-                    index.setdefault(key, content)
+        for node in self.root.iter("meta"):  # //meta[@content], in page order
+            get = node.get
+            if (content := get("content")) is None:
+                continue
+            if (key := get("property")) is not None and key not in index:
+                index[key] = content
+            if (key := get("name")) is not None and key not in index:
+                index[key] = content
         return index
 
     def meta(self, *names: str) -> str | None:
