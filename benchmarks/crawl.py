@@ -62,6 +62,7 @@ class CrawlRun:
     cpu_s: float
     server_cpu_s: float
     returncode: int
+    stats_class: str | None = None  # the crawl's own STATS_CLASS, under the benchmark's writer
 
 
 class ServerProcess:
@@ -182,6 +183,7 @@ def run_crawl(kind: str, site: SiteProcess, workdir: Path, timeout: float = 1800
         cpu_s=round(stats.get("bench/crawl_cpu_s") or usage.ru_utime + usage.ru_stime, 2),
         server_cpu_s=round(server_cpu, 2),
         returncode=proc.returncode,
+        stats_class=stats.get("bench/stats_class"),
     )
     shutil.rmtree(run_dir / "feeds", ignore_errors=True)  # the feed of a 20,000-article run is ~60 MB
     return run

@@ -56,6 +56,10 @@ def test_runner_on_a_small_site(tmp_path):
         assert len(size["pages"]) == 1 and size["pages"][0] > ARTICLES  # the same pages, listings included
         assert size["complete"]
     assert padded["pages"] == today["pages"]  # the chrome sends no crawl anywhere new
+    # Both spiders run with the project's own stats collector (the benchmark only adds its writer to it).
+    from newscrawl import settings
+
+    assert {run["stats_class"] for size in (today, padded) for run in size["run_list"]} == {settings.STATS_CLASS}
 
     tools = result["extraction"]["tools"]
     assert result["extraction"]["scored_pages"] == result["extraction"]["pages"]
