@@ -188,6 +188,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Responses pass from high to low numbers: after HttpCompressionMiddleware (590) has decompressed the
     # body, before MetaRefreshMiddleware (580) reads it as text.
     "newscrawl.http.charset.CharsetMiddleware": 585,
+    # Scrapy's meta-refresh redirects without decoding the whole page (response.text, kept on the response).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.http.refresh.HeadMetaRefreshMiddleware": 580,
     # Next to the downloader (process_response runs high to low): the bytes as the site sent them, before
     # decompression, retries and redirects (newscrawl.warc; off without NEWSCRAWL_WARC_DIR).
     "newscrawl.warc.middleware.WarcMiddleware": 950,

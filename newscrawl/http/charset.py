@@ -11,22 +11,17 @@ host). Runs after HttpCompressionMiddleware has decompressed the body (see setti
 
 from __future__ import annotations
 
-import codecs
 import logging
 
 from scrapy.http import Response, TextResponse
 
+from newscrawl.sites.page import is_utf8
+
+__all__ = ["STAT", "CharsetMiddleware", "is_utf8", "utf8_contradicts"]
+
 logger = logging.getLogger(__name__)
 
 STAT = "newscrawl/charset/corrected"
-
-
-def is_utf8(encoding: str) -> bool:
-    """Whether ``encoding`` (a codec name or alias, as Scrapy resolved it) is UTF-8; unknown names are not."""
-    try:
-        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
-    except LookupError:
-        return False
 
 
 def utf8_contradicts(body: bytes) -> bool:

@@ -344,7 +344,8 @@ def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawTe
 
 
 def is_utf8(encoding: str | None) -> bool:
+    """Whether ``encoding`` (a codec name or alias, as Scrapy resolved it) is UTF-8; unknown names are not."""
     try:
-        return codecs.lookup(encoding or "utf-8").name == "utf-8"
+        return codecs.lookup(encoding or "utf-8").name in ("utf-8", "utf-8-sig")
     except LookupError:
         return False
