@@ -282,7 +282,7 @@ def parse_page_kbs(text: str) -> list[float | None]:
 
 
 def parse_concurrent_items(text: str | None) -> list[int | None]:
-    """``"100,16,1"`` -> ``[100, 16, 1]``; None or empty: ``[None]`` (Scrapy's default, not passed)."""
+    """``"100,16,1"`` -> ``[100, 16, 1]``; None or empty: ``[None]`` (the project's setting, not passed)."""
     if not text:
         return [None]
     values = [int(part) for part in text.split(",") if part.strip()]
@@ -295,7 +295,7 @@ def bench_crawl(sizes: list[int], runs: int, log=print, page_kbs: list[float | N
                 concurrent_items: list[int | None] | int | None = None) -> dict:
     """Every article count of ``sizes`` at every page size of ``page_kbs`` (a site each, ``runs`` interleaved
     rounds each); ``concurrent_items``: the ``CONCURRENT_ITEMS`` values to compare on each site, given to both
-    spiders (None: Scrapy's default, 100, not passed)."""
+    spiders (None: the project's setting, 16, not passed)."""
     if not isinstance(concurrent_items, list | tuple):
         concurrent_items = [concurrent_items]
     by_size = []
@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                              "today's pages; more: padded with the live portal's chrome, see benchmarks/chrome.py)")
     parser.add_argument("--concurrent-items", default=None,
                         help="CONCURRENT_ITEMS for both spiders; a comma-separated list compares them on the same "
-                             "site, interleaved (e.g. 100,16,1; default: Scrapy's, 100, not passed)")
+                             "site, interleaved (e.g. 100,16,1; default: the project's, 16, not passed)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
     try:

@@ -80,7 +80,7 @@ def test_every_saved_page_reads_the_same_from_the_slice(path: Path):
 
 
 def test_the_slice_of_a_page_is_its_head_and_article():
-    sliced, low, ranges = slice_page(BASE_PAGE.encode())
+    sliced, low, ranges, _ = slice_page(BASE_PAGE.encode())
     outside = b"".join(low[start:end] for start, end in ranges)
     after = low[ranges[-1][0] : ranges[-1][1]]
     text = sliced.decode()
@@ -153,6 +153,67 @@ MADE_UP = {
             "</footer>",
             '<div class="footer-tags"><a href="/tag/9">وسم</a></div><script>var breadcrumb = 1;</script></footer>',
         ),
+    ),
+    # found by an independent review on its own chrome (each changed an item before)
+    "the <html> tag in a conditional comment": (
+        "slice",
+        lambda h: h.replace(
+            '<html lang="ar" dir="rtl">', '<!--[if IE]><html lang="en"><![endif]--><html lang="ar" dir="rtl">'
+        ),
+    ),
+    "JSON-LD whose script has a > in an earlier attribute": (
+        "slice",
+        lambda h: move(h, NEWS_JSONLD, "</body>").replace(
+            NEWS_JSONLD, NEWS_JSONLD.replace("<script ", '<script data-x="a>b" ')
+        ),
+    ),
+    "a meta before the head": (
+        "slice",
+        lambda h: h.replace('<meta property="og:title"', '<meta property="og:x"').replace(
+            "<head>", '<meta property="og:title" content="ميتا قبل الرأس"><head>'
+        ),
+    ),
+    "a fake article in a textarea": (
+        "slice",
+        lambda h: h.replace(
+            "<main",
+            '<textarea><article class="cont"><h1>زائف</h1><div class="paragraph-list"><p>زائف</p></div>'
+            "</article></textarea><main",
+        ),
+    ),
+    "a fake article in an iframe's text": (
+        "slice",
+        lambda h: h.replace(
+            "<main",
+            '<iframe><article class="cont"><div class="paragraph-list"><p>زائف</p></div></article></iframe><main',
+        ),
+    ),
+    "a fake article in xmp": (
+        "slice",
+        lambda h: h.replace("<main", '<xmp><article class="cont"><p>زائف</p></article></xmp><main'),
+    ),
+    "a comment closed by --!>": ("slice", lambda h: h.replace("<main", "<!-- note --!><main")),
+    "a tags box in a script template": (
+        "slice",
+        lambda h: h.replace(TAGS, "").replace(
+            "</footer>", '<script type="text/template"><div class="tags"><a href="/tag/1">x</a></div></script></footer>'
+        ),
+    ),
+    "a div left open in the article": (
+        "whole_page/unbalanced_article",
+        lambda h: h.replace("<h1>", '<div class="box"><h1>', 1).replace(
+            "</aside>", '<div class="tags"><a href="/tag/9">وسم الشريط</a></div></aside>'
+        ),
+    ),
+    "an <a> left open after a card article": (
+        "whole_page/open_anchor",
+        lambda h: h.replace(
+            "<main", '<article class="card"><a href="/4910876">بطاقة</a></article><a href="/4910990"><main'
+        ),
+    ),
+    "an <a> left open, a </a> only in a script": (
+        "whole_page/open_anchor",
+        lambda h: h.replace("<main", '<script>var s = "</a>";</script><a href="/4910990"><main'),
     ),
     # what the slice cannot stand for: the whole page, and its answer
     "stray </div> in the body": ("whole_page/unbalanced_article", lambda h: h.replace(PARAGRAPH, "</div>" + PARAGRAPH)),

@@ -393,8 +393,8 @@ class ArticlePage:
         ))
 
     def _html_title(self) -> str | None:
-        if first(self.root, "head title") is None:
-            self._whole_page_if(b"<title", None, "title")
+        if first(self.root, "head title") is None and self.partial and self.doc.has_element(b"title"):
+            raise NeedsWholePage("title")
         return first(self.root, "title::text")
 
     def _nav_active(self) -> str | None:

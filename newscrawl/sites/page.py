@@ -36,20 +36,24 @@ from dataclasses import dataclass
 from lxml import etree
 from parsel import Selector
 
-HTML_TAG = re.compile(rb"<html(?=[\s>/])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 START_TAG_END = re.compile(rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 CLASS_ATTR = re.compile(rb"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 NAME_END = frozenset(b" \t\n\r\f>/")  # what may follow a tag's name
 # Containers a page is laid out with: an end tag of one of these inside the article, with no start tag
 # there to match it, closes an element outside the article in the whole page.
-CONTAINERS = re.compile(rb"<(/?)(div|section|main|form|table|tbody|thead|tr|td|th|center|font|ul|ol|dl)(?=[\s>/])")
+CONTAINERS = re.compile(rb"<(/?)(div|section|main|form|table|tbody|thead|tfoot|tr|td|th|center|font|ul|ol|dl)"
+                        rb"(?=[\s>/])")
+# Left open inside the article, these keep libxml2 from closing it at its </article>: their end priority
+# is above an ordinary element's (libxml2's htmlEndPriority), so the article swallows what follows.
+HIGH_END_PRIORITY = frozenset({b"div", b"table", b"tbody", b"thead", b"tfoot", b"tr", b"td", b"th"})
 # Elements copied from outside the slice where they are (extraction reads them page-wide): metadata.
 OUTSIDE_TAG = re.compile(rb"<(?:meta|link)(?=[\s/>])")
 JSON_LD_TYPE = b"application/ld+json"
-# Where the HTML parser reads text, not markup, and how each such place ends.
-RAW_TEXT_START = re.compile(rb"<!--|<script(?=[\s>/])|<style(?=[\s>/])")
-RAW_TEXT_END = {b"<!--": b"-->", b"<script": b"</script", b"<style": b"</style"}
+# Where the HTML parser reads text, not markup (libxml2 2.14 tokenizes as HTML5 does), and how each such place
+# ends: comments, raw text and escapable raw text elements; <plaintext> runs to the end of the page.
+RAW_TEXT_START = re.compile(rb"<!--|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s>/])")
 OPEN_ANCHOR = re.compile(rb"<a[\s>]")
+CLOSE_ANCHOR = re.compile(rb"</a[\s>]")
 
 
 class NeedsWholePage(Exception):  # noqa: N818 (a signal, not an error)
@@ -77,18 +81,33 @@ class Document:
     source: bytes = b""
     lowered: bytes = b""
     outside: tuple[tuple[int, int], ...] = ()
+    raw: _RawText | None = None
     text: Callable[[], str] | None = None
 
     def elsewhere(self, marker: bytes, confirm: re.Pattern | None = None, after_only: bool = False) -> bool:
-        """Whether the page holds ``marker`` (lowercase) outside the slice (``after_only``: after the
-        article), where ``confirm`` (a pattern over lowered markup, e.g. :func:`class_token`) finds it too."""
+        """Whether the page's markup outside the slice (``after_only``: after the article; never inside a
+        script or a comment) holds ``marker`` (lowercase), where ``confirm`` (a pattern over lowered markup,
+        e.g. :func:`class_token`) finds it too."""
         if not self.partial:
             return False
         low = self.lowered
         for start, end in self.outside[-1:] if after_only else self.outside:
-            if low.find(marker, start, end) >= 0 and (confirm is None or confirm.search(low, start, end)):
-                return True
+            position = start
+            for place_start, place_end in [*self.raw.within(start, end), (end, end)]:
+                if place_start > position and low.find(marker, position, place_start) >= 0 and (
+                        confirm is None or confirm.search(low, position, place_start)):
+                    return True
+                position = max(position, place_end)
         return False
+
+    def has_element(self, name: bytes) -> bool:
+        """Whether the page holds, outside the slice, a ``name`` element whose content is text
+        (RAW_TEXT_START: ``b"title"``)."""
+        if not self.partial:
+            return False
+        opener = b"<" + name
+        return any(self.lowered.startswith(opener, at) and any(start <= at < end for start, end in self.outside)
+                   for at in self.raw.starts)
 
     def whole(self, reason: str) -> Document:
         """The whole page, parsed (a slice could not answer: ``reason``)."""
@@ -133,7 +152,7 @@ def article_document(body: bytes, encoding: str, url: str, text: Callable[[], st
     cut = slice_page(data)
     if isinstance(cut, str):
         return _whole(data, url, f"whole_page/{cut}", decoded)
-    sliced, lowered, outside = cut
+    sliced, lowered, outside, raw = cut
     if not _valid_utf8(sliced):  # bad bytes: Scrapy's replacement characters are part of the text read
         return _whole(data, url, "whole_page/not_utf8", decoded)
     return Document(
@@ -144,6 +163,7 @@ def article_document(body: bytes, encoding: str, url: str, text: Callable[[], st
         source=data,
         lowered=lowered,
         outside=outside,
+        raw=raw,
         text=decoded,
     )
 
@@ -179,9 +199,9 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
-def slice_page(page: bytes) -> tuple[bytes, bytes, tuple[tuple[int, int], ...]] | str:
-    """``(slice, the page lowered, the ranges left out)`` of a UTF-8 page (the last range: after the
-    article), or the reason the whole page must be parsed."""
+def slice_page(page: bytes) -> tuple[bytes, bytes, tuple[tuple[int, int], ...], _RawText] | str:
+    """``(slice, the page lowered, the ranges left out, its raw-text places)`` of a UTF-8 page (the last
+    range: after the article), or the reason the whole page must be parsed."""
     low = page.lower()
     raw = _RawText(low)
     head = _find_tag(low, b"<head", 0, raw)
@@ -200,13 +220,16 @@ def slice_page(page: bytes) -> tuple[bytes, bytes, tuple[tuple[int, int], ...]] 
         return "unbalanced_article"
     if _open_anchor(low, head_end, start, raw):
         return "open_anchor"
-    html = HTML_TAG.search(low, 0, head)
-    parts = [page[html.start() : html.end()] if html else b"<html>", page[head:head_end], b"<body>"]
+    html = _find_tag(low, b"<html", 0, raw, head)
+    html_end = START_TAG_END.match(low, html + len(b"<html")) if html >= 0 else None
+    parts = [page[html : html_end.end()] if html_end else b"<html>"]
+    parts += _outside_elements(page, low, 0, head, raw)  # before <head>: the parser puts them in it
+    parts += [page[head:head_end], b"<body>"]
     parts += _outside_elements(page, low, head_end, start, raw)
     parts.append(page[start:end])
     parts += _outside_elements(page, low, end, len(page), raw)
     parts.append(b"</body></html>")
-    return b"".join(parts), low, ((0, head), (head_end, start), (end, len(low)))
+    return b"".join(parts), low, ((0, head), (head_end, start), (end, len(low))), raw
 
 
 class _RawText:
@@ -216,12 +239,19 @@ class _RawText:
     def __init__(self, low: bytes):
         self.starts: list[int] = []
         self.ends: list[int] = []
+        self.scripts: list[int] = []  # indexes of the places that are <script> elements
         position = 0
         while (match := RAW_TEXT_START.search(low, position)) is not None:  # from the end of the last one
             at = match.start()
-            closer = RAW_TEXT_END[match.group(0)]
-            end = low.find(closer, match.end())
-            position = len(low) if end < 0 else end + len(closer)
+            name = match.group(1)
+            if name is None:
+                position = _comment_end(low, match.end())
+            else:
+                closer = b"</" + name
+                end = -1 if name == b"plaintext" else low.find(closer, match.end())
+                position = len(low) if end < 0 else end + len(closer)
+            if name == b"script":
+                self.scripts.append(len(self.starts))
             self.starts.append(at)
             self.ends.append(position)
 
@@ -233,6 +263,17 @@ class _RawText:
     def __contains__(self, position: int) -> bool:
         index = bisect_right(self.starts, position) - 1
         return index >= 0 and self.starts[index] < position < self.ends[index]
+
+
+def _comment_end(low: bytes, position: int) -> int:
+    """Where a comment whose ``<!--`` ends at ``position`` ends, as HTML5 says: ``<!-->`` and ``<!--->`` are
+    empty comments; otherwise at the first ``-->`` or ``--!>``; unclosed, at the end of the page."""
+    if low.startswith(b">", position):
+        return position + 1
+    if low.startswith(b"->", position):
+        return position + 2
+    ends = [at + size for at, size in ((low.find(b"-->", position), 3), (low.find(b"--!>", position), 4)) if at >= 0]
+    return min(ends) if ends else len(low)
 
 
 def _find_tag(low: bytes, name: bytes, start: int, raw: _RawText, end: int | None = None) -> int:
@@ -287,8 +328,9 @@ def _has_class(tag: bytes, name: bytes) -> bool:
 
 
 def _closes_outside(low: bytes, start: int, end: int, raw: _RawText) -> bool:
-    """Whether the article holds an end tag of a layout container before any start tag that it closes.
-    Tags inside the article's scripts and comments are not markup and are skipped."""
+    """Whether the article holds an end tag of a layout container before any start tag that it closes, or
+    leaves open an element that keeps its ``</article>`` from closing it (HIGH_END_PRIORITY). Tags inside
+    the article's scripts and comments are not markup and are skipped."""
     balance: Counter[bytes] = Counter()
     spans = raw.within(start, end)
     span = 0
@@ -302,26 +344,26 @@ def _closes_outside(low: bytes, start: int, end: int, raw: _RawText) -> bool:
         balance[name] += -1 if closing else 1
         if balance[name] < 0:
             return True
-    return False
+    return any(balance[name] > 0 for name in HIGH_END_PRIORITY)
 
 
 def _open_anchor(low: bytes, start: int, end: int, raw: _RawText) -> bool:
-    """Whether an ``<a>`` opened between ``start`` and ``end`` is still open at ``end``: counted first (a
-    menu has hundreds of links, all closed), then, when the counts disagree, without scripts and comments."""
-    opened = OPEN_ANCHOR.findall(low, start, end)
-    if len(opened) <= low.count(b"</a", start, end):
-        return False
-    depth = sum(1 for match in OPEN_ANCHOR.finditer(low, start, end) if match.start() not in raw)
+    """Whether more ``<a>`` than ``</a>`` are opened between ``start`` and ``end``, outside scripts and
+    comments: a link left open before the article (an image inside it is then a linked thumbnail, and the
+    article's first link closes it and all inside it). Counted in the markup between raw-text places."""
+    opened = closed = 0
     position = start
-    while (at := low.find(b"</a", position, end)) >= 0:
-        position = at + 3
-        if at not in raw and position < end and low[position] in NAME_END:
-            depth -= 1
-    return depth > 0
+    for place_start, place_end in [*raw.within(start, end), (end, end)]:
+        if place_start > position:
+            opened += len(OPEN_ANCHOR.findall(low, position, place_start))
+            closed += len(CLOSE_ANCHOR.findall(low, position, place_start))
+        position = max(position, place_end)
+    return opened > closed
 
 
 def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawText) -> list[bytes]:
-    """The ``<meta>``, ``<link>`` and JSON-LD ``<script>`` elements between ``start`` and ``end``, in order."""
+    """The ``<meta>``, ``<link>`` and JSON-LD ``<script>`` elements between ``start`` and ``end``, in order
+    (a script whose start tag names ``application/ld+json``: extraction reads its ``type`` exactly)."""
     found: list[tuple[int, bytes]] = []
     for match in OUTSIDE_TAG.finditer(low, start, end):  # one scan for both names: cheaper than two finds
         if match.start() in raw:
@@ -329,17 +371,15 @@ def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawTe
         tag_end = START_TAG_END.match(low, match.end())
         if tag_end is not None:
             found.append((match.start(), page[match.start():tag_end.end()]))
-    position = start
-    while (at := low.find(JSON_LD_TYPE, position, end)) >= 0:
-        position = at + len(JSON_LD_TYPE)
-        script = low.rfind(b"<script", start, at)  # the marker must sit in a script's start tag
-        if script < 0 or b">" in low[script:at] or script in raw:
-            continue
-        close = low.find(b"</script", at, end)
-        close_end = low.find(b">", close) if close >= 0 else -1
-        if close_end >= 0:
-            found.append((script, page[script:close_end + 1]))
-            position = close_end + 1
+    if low.find(JSON_LD_TYPE, start, end) >= 0:
+        for index in raw.scripts:
+            at, place_end = raw.starts[index], raw.ends[index]
+            if not start <= at < end:
+                continue
+            tag_end = START_TAG_END.match(low, at + len(b"<script"))
+            close = low.find(b">", place_end - 1)
+            if tag_end is not None and close >= 0 and low.find(JSON_LD_TYPE, at, tag_end.end()) >= 0:
+                found.append((at, page[at:close + 1]))
     return [element for _, element in sorted(found)] if found else []
 
 
