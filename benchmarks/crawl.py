@@ -131,8 +131,9 @@ def crawl_command(kind: str, base_url: str, stats_file: Path, settings: dict[str
         # Listings only, like the bare spider: the same pages on both sides (freshness.py measures discovery).
         cmd = [sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", f"base_url={base_url}",
                "-a", "discover=listings"]
-    elif kind == "bare":
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
+    elif kind in ("bare", "bare-scrapy"):
+        spider = "bare_spider.py" if kind == "bare" else "bare_scrapy_spider.py"
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / spider),
                "-a", f"base_url={base_url}"]
     else:
         raise ValueError(kind)
@@ -194,11 +195,13 @@ def median(values: list[float]) -> float:
 
 
 def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: float | None = None,
-               concurrent_items: list[int | None] = (None,), parse_sample: int = 100) -> list[dict]:
+               concurrent_items: list[int | None] = (None,), parse_sample: int = 100,
+               scrapy_peer: bool = False) -> list[dict]:
     """``runs`` interleaved rounds of crawls of a site of ``articles`` articles, its pages padded to ``page_kb``
     (None: today's pages): in each round, for each ``CONCURRENT_ITEMS`` value (None: Scrapy's default), the
     full crawl then the bare spider, so a change of load hits every variant. Then the parse costs on a
-    sample of the served article pages (``benchmarks.parse_cost``). One summary per variant."""
+    sample of the served article pages (``benchmarks.parse_cost``). One summary per variant. ``scrapy_peer``:
+    also the bare spider with Scrapy's defaults (``benchmarks/bare_scrapy_spider.py``) in each round."""
     from benchmarks.parse_cost import fetch_sample, measure_parsers
     from benchmarks.site import FIRST_ID
 
@@ -208,11 +211,11 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
         for number in range(1, runs + 1):
             for items in concurrent_items:
                 settings = {"CONCURRENT_ITEMS": str(items)} if items else None
-                for kind in ("full", "bare"):
+                for kind in ("full", "bare", "bare-scrapy") if scrapy_peer else ("full", "bare"):
                     started = time.perf_counter()
                     run = run_crawl(kind, site, workdir, settings=settings)
                     results.setdefault((items, kind), []).append(run)
-                    log(f"  run {number}/{runs} {kind:<4}" + (f" CONCURRENT_ITEMS={items}" if items else "")
+                    log(f"  run {number}/{runs} {kind:<11}" + (f" CONCURRENT_ITEMS={items}" if items else "")
                         + f" {run.pages} pages in {run.elapsed_s:.1f} s = "
                         f"{run.pages_per_s:.0f} pages/s, {run.items} items, peak RSS {run.peak_rss_mb:.0f} MB, "
                         f"CPU {1000 * run.cpu_s / max(1, run.pages):.2f} ms/page, server CPU {run.server_cpu_s:.1f} s, "
@@ -258,6 +261,14 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
         summary["bare_plus_parse_cpu_ratio"] = {
             name: round(summary["bare_cpu_ms_per_page"] / (summary["bare_cpu_ms_per_page"] + ms), 3)
             for name, ms in per_page.items()}
+        if peer := results.get((items, "bare-scrapy")):
+            summary["bare_scrapy_pages_per_s"] = median([r.pages_per_s for r in peer])
+            summary["bare_scrapy_cpu_ms_per_page"] = median2([1000 * r.cpu_s / r.pages for r in peer if r.pages])
+            summary["bare_scrapy_peak_rss_mb"] = median([r.peak_rss_mb for r in peer])
+            summary["ratio_scrapy"] = round(summary["full_pages_per_s"] / summary["bare_scrapy_pages_per_s"], 3)
+            summary["cpu_ratio_scrapy"] = round(summary["bare_scrapy_cpu_ms_per_page"]
+                                                / summary["full_cpu_ms_per_page"], 3)
+            summary["run_list"] += [asdict(r) for r in peer]
         summary["complete"] = (summary["items"] == {"full": [articles], "bare": [articles]}
                                and summary["exit_codes"] == {"full": [0], "bare": [0]}
                                and len(summary["pages"]) == 1)
@@ -292,7 +303,7 @@ def parse_concurrent_items(text: str | None) -> list[int | None]:
 
 
 def bench_crawl(sizes: list[int], runs: int, log=print, page_kbs: list[float | None] = (None,),
-                concurrent_items: list[int | None] | int | None = None) -> dict:
+                concurrent_items: list[int | None] | int | None = None, scrapy_peer: bool = False) -> dict:
     """Every article count of ``sizes`` at every page size of ``page_kbs`` (a site each, ``runs`` interleaved
     rounds each); ``concurrent_items``: the ``CONCURRENT_ITEMS`` values to compare on each site, given to both
     spiders (None: the project's setting, 16, not passed)."""
@@ -303,7 +314,7 @@ def bench_crawl(sizes: list[int], runs: int, log=print, page_kbs: list[float | N
         for page_kb in page_kbs:
             for n in sizes:
                 by_size += bench_size(n, runs, Path(workdir), log, page_kb=page_kb,
-                                      concurrent_items=list(concurrent_items))
+                                      concurrent_items=list(concurrent_items), scrapy_peer=scrapy_peer)
     result: dict = {"concurrency": CONCURRENCY, "concurrent_items": list(concurrent_items), "sizes": by_size,
                     "memory_by_page_kb": []}
     for key in dict.fromkeys((s["page_kb"], s["concurrent_items"]) for s in by_size):
@@ -330,10 +341,13 @@ def crawl_table(result: dict) -> str:
     """The crawl's figures as Markdown: one row per page size, article count and CONCURRENT_ITEMS; then the
     parse costs per site."""
     variants = any(s.get("concurrent_items") for s in result["sizes"])
+    peer = any("ratio_scrapy" in s for s in result["sizes"])
     lines = ["| page KB | articles |" + (" CONCURRENT_ITEMS |" if variants else "")
              + " pages | full pages/s | bare pages/s | full / bare | CPU ratio | "
-             "full CPU ms/page | bare CPU ms/page | full peak RSS | bare peak RSS | server busy | complete |",
-             "|---:|---:|" + ("---:|" if variants else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "full CPU ms/page | bare CPU ms/page | full peak RSS | bare peak RSS | server busy | complete |"
+             + (" Scrapy-defaults bare pages/s | full / it | CPU ratio to it | its CPU ms/page |" if peer else ""),
+             "|---:|---:|" + ("---:|" if variants else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+             + ("---:|---:|---:|---:|" if peer else "")]
     for s in result["sizes"]:
         kb = f"{s['article_page_kb']:.0f}" if s.get("article_page_kb") else f"{s['page_kb']:.0f}"
         lines.append(
@@ -342,7 +356,9 @@ def crawl_table(result: dict) -> str:
             f"{s['bare_pages_per_s']:.0f} | {s['ratio']:.0%} | {s['cpu_ratio']:.0%} | "
             f"{s['full_cpu_ms_per_page']:.2f} | {s['bare_cpu_ms_per_page']:.2f} | {s['full_peak_rss_mb']:.0f} MB | "
             f"{s['bare_peak_rss_mb']:.0f} MB | {s['server_busy_during_bare']:.0%} | "
-            f"{'yes' if s['complete'] else '**no**'} |")
+            f"{'yes' if s['complete'] else '**no**'} |"
+            + (f" {s['bare_scrapy_pages_per_s']:.0f} | {s['ratio_scrapy']:.0%} | {s['cpu_ratio_scrapy']:.0%} | "
+               f"{s['bare_scrapy_cpu_ms_per_page']:.2f} |" if "ratio_scrapy" in s else (" | | | |" if peer else "")))
     sites = {}
     for s in result["sizes"]:
         sites.setdefault((s["page_kb"], s["articles"]), s)
@@ -368,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrent-items", default=None,
                         help="CONCURRENT_ITEMS for both spiders; a comma-separated list compares them on the same "
                              "site, interleaved (e.g. 100,16,1; default: the project's, 16, not passed)")
+    parser.add_argument("--scrapy-peer", action="store_true",
+                        help="also run the bare spider with Scrapy's defaults (benchmarks/bare_scrapy_spider.py)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
     try:
@@ -376,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     result = bench_crawl([int(s) for s in args.sizes.split(",")], args.runs, page_kbs=page_kbs,
-                         concurrent_items=concurrent_items)
+                         concurrent_items=concurrent_items, scrapy_peer=args.scrapy_peer)
     print(crawl_table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")

@@ -1,0 +1,31 @@
+"""The bare spider with Scrapy's own defaults where newscrawl tunes Scrapy itself: the peer the issue's
+figures were measured against.
+
+    scrapy runspider benchmarks/bare_scrapy_spider.py -a base_url=http://127.0.0.1:8001
+
+``benchmarks/bare_spider.py`` gets every project setting, so it is as cheap as a bare Scrapy spider can be
+made: it shares newscrawl's ``CONCURRENT_ITEMS`` (16, not Scrapy's 100 tasks per response), its stats
+collector without Scrapy's per-call wrapper, and its meta-refresh middleware that does not decode whole
+pages. This one puts those three back to Scrapy's (``CONCURRENT_ITEMS`` given with ``-s`` still wins), so
+the benchmark can report the crawl against both: a spider tuned like newscrawl, and a plain one.
+"""
+
+from __future__ import annotations
+
+from benchmarks.bare_spider import BareSpider
+
+SCRAPY_META_REFRESH = "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"
+NEWSCRAWL_META_REFRESH = "newscrawl.http.refresh.HeadMetaRefreshMiddleware"
+
+
+class ScrapyDefaultsBareSpider(BareSpider):
+    name = "bare-scrapy"
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        middlewares.update({NEWSCRAWL_META_REFRESH: None, SCRAPY_META_REFRESH: 580})
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+        settings.set("CONCURRENT_ITEMS", 100, priority="spider")
+        settings.set("BENCH_STATS_BASE", "scrapy.statscollectors.MemoryStatsCollector", priority="spider")
