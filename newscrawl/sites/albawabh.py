@@ -393,7 +393,7 @@ class ArticlePage:
         ))
 
     def _html_title(self) -> str | None:
-        if first(self.root, "head title") is None and self.partial and self.doc.has_element(b"title"):
+        if first(self.root, "head title") is None and self.partial and self.doc.has_tag(b"title"):
             raise NeedsWholePage("title")
         return first(self.root, "title::text")
 

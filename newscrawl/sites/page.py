@@ -50,8 +50,9 @@ HIGH_END_PRIORITY = frozenset({b"div", b"table", b"tbody", b"thead", b"tfoot", b
 OUTSIDE_TAG = re.compile(rb"<(?:meta|link)(?=[\s/>])")
 JSON_LD_TYPE = b"application/ld+json"
 # Where the HTML parser reads text, not markup (libxml2 2.14 tokenizes as HTML5 does), and how each such place
-# ends: comments, raw text and escapable raw text elements; <plaintext> runs to the end of the page.
-RAW_TEXT_START = re.compile(rb"<!--|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s>/])")
+# ends: comments, raw text and escapable raw text elements; <plaintext> runs to the end of the page. Not
+# <title>: pages hold dozens (every SVG icon has one), and no markup in a title is looked for.
+RAW_TEXT_START = re.compile(rb"<!--|<(script|style|textarea|xmp|iframe|noembed|noframes|plaintext)(?=[\s>/])")
 OPEN_ANCHOR = re.compile(rb"<a[\s>]")
 CLOSE_ANCHOR = re.compile(rb"</a[\s>]")
 
@@ -100,14 +101,10 @@ class Document:
                 position = max(position, place_end)
         return False
 
-    def has_element(self, name: bytes) -> bool:
-        """Whether the page holds, outside the slice, a ``name`` element whose content is text
-        (RAW_TEXT_START: ``b"title"``)."""
-        if not self.partial:
-            return False
-        opener = b"<" + name
-        return any(self.lowered.startswith(opener, at) and any(start <= at < end for start, end in self.outside)
-                   for at in self.raw.starts)
+    def has_tag(self, name: bytes) -> bool:
+        """Whether ``<name`` occurs anywhere outside the slice (scripts and comments included: a cheap,
+        cautious answer for a question asked rarely)."""
+        return self.partial and any(self.lowered.find(b"<" + name, start, end) >= 0 for start, end in self.outside)
 
     def whole(self, reason: str) -> Document:
         """The whole page, parsed (a slice could not answer: ``reason``)."""
