@@ -183,6 +183,13 @@ def element_text(root) -> str:
     left out, whitespace collapsed."""
     if isinstance(root, str):
         return WHITESPACE.sub(" ", root).strip()
+    if not len(root) and isinstance(root.tag, str) and root.tag.lower() not in SKIPPED_TEXT_TAGS:
+        return WHITESPACE.sub(" ", root.text).strip() if root.text else ""  # no child: its own text
+    return walked_text(root)
+
+
+def walked_text(root) -> str:
+    """:func:`element_text` by walking the element: every element's spacing rule applied."""
     parts: list[str] = []
     _collect_text(root, parts)
     return WHITESPACE.sub(" ", "".join(parts)).strip()
