@@ -201,6 +201,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # -- items ---------------------------------------------------------------------------------------------
+# DatesPipeline empties an item's date_candidates and ValidatePipeline its body_blocks (the page's bulk, not
+# exported): a pipeline of your own that reads them goes before those two.
 ITEM_PIPELINES = {
     "newscrawl.pipelines.clean.CleanTextPipeline": 100,
     "newscrawl.pipelines.related.RelatedPipeline": 200,
