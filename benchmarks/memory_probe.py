@@ -28,6 +28,8 @@ from collections import Counter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from benchmarks.stats import status_kb
+
 #: Type names counted (by ``type(obj).__name__``): what a page leaves behind if anything outlives it.
 WATCHED = (
     "Response", "TextResponse", "HtmlResponse", "XmlResponse", "Request",
@@ -40,14 +42,7 @@ WATCHED = (
 
 
 def rss_kb() -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+    return status_kb("VmRSS")
 
 
 def count_watched() -> dict[str, int]:

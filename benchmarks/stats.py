@@ -28,16 +28,21 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def peak_rss_kb() -> int | None:
-    """This process's peak resident set size in KiB, from /proc (Linux), or None."""
+def status_kb(field: str) -> int | None:
+    """A KiB figure of this process's /proc status (Linux: ``VmHWM``, ``VmRSS``), or None."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1])
     except OSError:
         pass
     return None
+
+
+def peak_rss_kb() -> int | None:
+    """This process's peak resident set size in KiB, from /proc (Linux), or None."""
+    return status_kb("VmHWM")
 
 
 class _JsonStats:
