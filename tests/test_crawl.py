@@ -35,6 +35,12 @@ def test_the_crawl_succeeds(crawl):
     assert "run ok" in crawl.log
 
 
+def test_components_off_by_configuration_are_not_warnings(crawl):
+    """No WARC directory, no date window, state off: each of those is off as configured, not worth a WARNING."""
+    assert "WARNING: Disabled" not in crawl.log
+    assert "Disabled newscrawl" not in crawl.log
+
+
 def test_every_article_exactly_once_and_nothing_else(crawl):
     ids = [item["article_id"] for item in crawl.items]
     assert sorted(ids) == sorted(ARTICLE_IDS)

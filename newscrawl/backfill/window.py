@@ -142,7 +142,7 @@ class WindowPipeline:
         args = getattr(spider, "args", None)
         window = Window(getattr(args, "since", None), getattr(args, "until", None))
         if not window:
-            raise NotConfigured("no date window")
+            raise NotConfigured  # no date window (no message: Scrapy would log one as a WARNING)
         return cls(window, crawler.stats, getattr(spider, "backfill", None))
 
     def process_item(self, item):

@@ -48,7 +48,7 @@ class StatePipeline:
     def from_crawler(cls, crawler):
         extension = state_extension(crawler)
         if extension is None or extension.store is None:
-            raise NotConfigured("the crawl keeps no state")
+            raise NotConfigured  # the crawl keeps no state (no message: Scrapy would log one as a WARNING)
         return cls(extension, crawler.stats, crawler.settings.getfloat("NEWSCRAWL_MIN_BODY_SHARE", 0.5))
 
     def process_item(self, item):

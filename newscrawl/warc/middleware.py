@@ -61,7 +61,7 @@ class WarcMiddleware:
         settings = crawler.settings
         directory = settings.get("NEWSCRAWL_WARC_DIR")
         if not directory:
-            raise NotConfigured("NEWSCRAWL_WARC_DIR is not set")
+            raise NotConfigured  # NEWSCRAWL_WARC_DIR is not set (no message: Scrapy would log one as a WARNING)
         check_warc_settings(settings)  # the crawl command checked them already (exit 2)
         max_bytes = settings.getint("NEWSCRAWL_WARC_MAX_BYTES", 1_000_000_000)
         uri = settings.get("NEWSCRAWL_WARC_URI")
