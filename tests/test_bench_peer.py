@@ -16,7 +16,8 @@ def test_the_scrapy_defaults_peer_runs_with_scrapys_defaults(tmp_path: Path):
         runs = {kind: run_crawl(kind, site, tmp_path) for kind in ("bare", "bare-scrapy")}
     for kind, run in runs.items():
         assert (run.returncode, run.items, run.pages) == (0, 40, runs["bare"].pages), kind
-        run_dir = next(tmp_path.glob(f"{kind}-*"))
+        run_dir = next(d for d in tmp_path.glob(f"{kind}-*")  # "bare-*" also matches "bare-scrapy-*"
+                       if kind == "bare-scrapy" or not d.name.startswith("bare-scrapy-"))
         stats = json.loads((run_dir / "stats.json").read_text(encoding="utf-8"))
         log = (run_dir / "crawl.log").read_text(encoding="utf-8")
         if kind == "bare":
