@@ -201,6 +201,13 @@ def test_s3_access_denied(site, tmp_path, denying_s3):
 
 
 # -- a bad environment variable ---------------------------------------------------------------------------
+def crawl_with(tmp_path, *args: str, **variables: str) -> subprocess.CompletedProcess:
+    """``scrapy crawl albawabh ARGS`` with these environment variables and a feed directory of its own."""
+    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), **variables}
+    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "albawabh", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.parametrize(
     ("name", "value", "kind"),
     [
@@ -229,30 +236,14 @@ def test_s3_access_denied(site, tmp_path, denying_s3):
     ],
 )
 def test_a_bad_environment_variable_exits_2_in_one_line(tmp_path, name, value, kind):
-    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), name: value}
-    proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "albawabh"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = crawl_with(tmp_path, **{name: value})
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [f"newscrawl: error: environment variable {name}={value!r} {kind}"]
     assert proc.stdout == ""
 
 
 def test_a_bad_redis_url_is_refused_without_its_password(tmp_path):
-    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), "REDIS_URL": "http://user:s3cret@cache:6379/0"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "albawabh"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = crawl_with(tmp_path, REDIS_URL="http://user:s3cret@cache:6379/0")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "newscrawl: error: environment variable REDIS_URL='http://***@cache:6379/0' is not a redis://, rediss:// or "
@@ -294,9 +285,7 @@ def test_good_environment_values_are_read(monkeypatch, name, value):
     ({"NEWSCRAWL_WARC_DIR": "warc", "NEWSCRAWL_WARC_MAX_BYTES": "0"}, "NEWSCRAWL_WARC_MAX_BYTES must be a positive"),
 ])
 def test_settings_that_cannot_work_exit_2_before_the_crawl(tmp_path, variables, message):
-    env = {**os.environ, "NEWSCRAWL_FEED_DIR": str(tmp_path / "feeds"), **variables}
-    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "albawabh", "-a", "base_url=http://127.0.0.1:9/"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    proc = crawl_with(tmp_path, "-a", "base_url=http://127.0.0.1:9/", **variables)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("scrapy crawl: error: ") and message in lines[0], lines
