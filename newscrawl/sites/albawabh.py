@@ -43,10 +43,9 @@ SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 SPACED_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
                          "figure", "figcaption", "blockquote", "section", "article", "aside", "table", "img", "hr"})
 
-# The article container and the body inside it, most specific first. The first entries are SITE.md's
-# (verified); the others are what the CMS family and common article markup use, so a renamed class
-# still yields a body, counted as a fallback.
-ARTICLE_CONTAINERS = ("article.cont", "article", "main", "body")
+# The body inside the article container (ArticlePage.article: article.cont, any article, main, body), most
+# specific first. The first entry is SITE.md's (verified); the others are what the CMS family and common
+# article markup use, so a renamed class still yields a body, counted as a fallback.
 BODY_SELECTORS = (
     "div.paragraph-list",
     "[itemprop='articleBody']",
@@ -114,15 +113,10 @@ PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 BOX_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "table", "center", "span", "font"})
 
 
-def _compiled(css: str) -> etree.XPath:
-    """``css`` compiled once to the XPath that ``Selector.css(css)`` evaluates, for lxml elements: the
-    body walk asks a few questions of every block, and parsel's per-call overhead (a Selector object
-    per result) costs more than the question."""
-    return etree.XPath(HTMLTranslator().css_to_xpath(css))
-
-
 @lru_cache(maxsize=256)
 def _css_query(css: str) -> etree.XPath:
+    """``css`` compiled once to the XPath that ``Selector.css(css)`` evaluates, for lxml elements (strings
+    as plain ``str``: no reference back to the tree)."""
     return etree.XPath(HTMLTranslator().css_to_xpath(css), smart_strings=False)
 
 
@@ -163,10 +157,10 @@ CHILD_NODES = etree.XPath("./node()", smart_strings=False)
 FOLLOWING_NODES = etree.XPath("following-sibling::node()", smart_strings=False)
 LINKING_ANCESTOR = etree.XPath("ancestor::a/@href", smart_strings=False)
 BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
-BLOCKS_INSIDE = _compiled("p, div")
-EMBEDS = _compiled("iframe, blockquote.twitter-tweet, .instagram-media")
-PARAGRAPHS = _compiled("p")
-LINKS = _compiled("a[href]")
+BLOCKS_INSIDE = _css_query("p, div")
+EMBEDS = _css_query("iframe, blockquote.twitter-tweet, .instagram-media")
+PARAGRAPHS = _css_query("p")
+LINKS = _css_query("a[href]")
 WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
 TAGS_AFTER_ARTICLE = etree.XPath(
     "(following::div[contains(concat(' ', normalize-space(@class), ' '), ' tags ')]"
@@ -264,7 +258,6 @@ class ArticlePage:
 
     def __init__(self, selector: Selector, url: str, site: Site | None = None, document: Document | None = None,
                  events: Counter[str] | None = None):
-        self.sel = selector
         self.root = selector.root
         self.url = url
         self.site = site or Site()
@@ -355,8 +348,8 @@ class ArticlePage:
 
     @cached_property
     def article(self):
-        """The article container's element (the whole page's root when there is none): ARTICLE_CONTAINERS,
-        ``article.cont``, any ``article``, ``main``, ``body``, found by walking the tree (no XPath)."""
+        """The article container's element, most specific first: ``article.cont`` (SITE.md, verified), any
+        ``article``, ``main``, ``body``, else the page's root; found by walking the tree (no XPath)."""
         articles = list(self.root.iter("article"))
         for element in articles:
             if has_class(element, "cont"):
@@ -789,7 +782,6 @@ class ListingPage:
     """A listing page (home, section, tag, search): its cards, sections and pager."""
 
     def __init__(self, selector: Selector, url: str, site: Site | None = None):
-        self.sel = selector
         self.root = selector.root
         self.url = url
         self.site = site or Site()

@@ -83,7 +83,7 @@ class Document:
     lowered: bytes = b""
     outside: tuple[tuple[int, int], ...] = ()
     raw: _RawText | None = None
-    text: Callable[[], str] | None = None
+    text: Callable[[], str] | None = None  # the page's text as Scrapy decodes it (a slice's, for whole())
 
     def elsewhere(self, marker: bytes, confirm: re.Pattern | None = None, after_only: bool = False) -> bool:
         """Whether the page's markup outside the slice (``after_only``: after the article; never inside a
@@ -108,7 +108,7 @@ class Document:
 
     def whole(self, reason: str) -> Document:
         """The whole page, parsed (a slice could not answer: ``reason``)."""
-        return _whole(self.source, self.url, f"whole_page/{reason}", self.text or self.source.decode)
+        return _whole(self.source, self.url, f"whole_page/{reason}", self.text)
 
 
 def class_token(name: str) -> re.Pattern:

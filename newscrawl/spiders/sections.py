@@ -17,10 +17,10 @@ import re
 
 from parsel import Selector
 
-from newscrawl.sites.page import Document, NeedsWholePage, attribute_value
+from newscrawl.sites.albawabh import BREADCRUMB_CLASS
+from newscrawl.sites.page import Document, NeedsWholePage
 from newscrawl.sites.urls import section_id_from_url
 
-BREADCRUMB_CLASS = attribute_value("class", "breadcrumb", whole=False)  # the selector's [class*='breadcrumb']
 SECTION_FEED = re.compile(r"/rss/section/(\d+)/?$")
 
 #: Verdicts of :func:`verdict`.
