@@ -173,6 +173,10 @@ STATS_CLASS = "newscrawl.extensions.stats.FastStatsCollector"
 # started for every response whatever it yields: 100 by default, where an article page yields one item and
 # a listing a few dozen requests. 16 cut the crawl's CPU per page by ~20 % (benchmarks/README.md).
 CONCURRENT_ITEMS = 16
+# Scrapy checks every response's callback for a generator that returns a value by reading its source and
+# parsing it with ``ast``; its cache holds the bound method weakly, so the check runs again for most responses
+# (0.15 ms a page for this spider's callbacks). tests/test_perf_items.py makes the same check once, in the tests.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # -- faults --------------------------------------------------------------------------------------------
 # A news site under load answers 5xx and stalls; three more tries over a few seconds ride that out

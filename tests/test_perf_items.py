@@ -205,3 +205,27 @@ def test_the_fast_stats_collector_still_warns_about_a_spider_argument(call):
     args = {"inc_value": ("k",), "set_value": ("k", 1), "get_value": ("k",)}[call]
     with pytest.warns(ScrapyDeprecationWarning, match=f"spider' argument to StatsCollector.{call}"):
         getattr(stats, call)(*args, spider=object())
+
+
+# -- the callback check Scrapy no longer makes per response (WARN_ON_GENERATOR_RETURN_VALUE = False) ------------
+def test_no_spider_callback_is_a_generator_returning_a_value():
+    """What Scrapy's per-response check would warn about, asked once of every generator method of the spider."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from newscrawl.spiders.albawabh import AlbawabhSpider
+
+    generators = [member for _, member in inspect.getmembers(AlbawabhSpider, inspect.isgeneratorfunction)]
+    assert len(generators) >= 3  # parse_article, the listings' and the feeds' callbacks at least
+    assert [g.__name__ for g in generators if is_generator_with_return_value(g)] == []
+
+
+def test_the_check_would_catch_a_generator_returning_a_value():
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    def callback(response):
+        yield {"url": response}
+        return "lost"
+
+    assert is_generator_with_return_value(callback)
