@@ -215,6 +215,29 @@ MADE_UP = {
         "whole_page/open_anchor",
         lambda h: h.replace("<main", '<script>var s = "</a>";</script><a href="/4910990"><main'),
     ),
+    # markup inside an attribute's quoted value is text to the parser, not a tag: the whole page is parsed
+    "an article template in an attribute": (
+        "whole_page/markup_in_attribute",
+        lambda h: h.replace(
+            "<main", '<div data-tpl="<article class=\'cont\'><h1>قالب</h1></article>"></div><main'
+        ),
+    ),
+    "a comment start in an attribute, a promo article after it": (
+        "whole_page/markup_in_attribute",
+        lambda h: h.replace(
+            "<main",
+            '<a title="<!-- note" href="/4910876">t</a><article class="cont"><h1>ترويج</h1></article><main',
+        ),
+    ),
+    "an article template after a > in the same quoted value": (
+        "whole_page/markup_in_attribute",
+        lambda h: h.replace("<main", '<div title="a>b <article class=\'cont\'><h1>قالب</h1></article>"></div><main'),
+    ),
+    # what looks like that and is not: a "<" in a script, a quote in a comment, just before the article
+    "a < in a script and an apostrophe in a comment before the article": (
+        "slice",
+        lambda h: h.replace(ARTICLE_OPEN, "<script>if (a<b) { c(); }</script><!-- it's here -->" + ARTICLE_OPEN),
+    ),
     # what the slice cannot stand for: the whole page, and its answer
     "stray </div> in the body": ("whole_page/unbalanced_article", lambda h: h.replace(PARAGRAPH, "</div>" + PARAGRAPH)),
     "an <a> left open before the article": (

@@ -252,7 +252,7 @@ class ArticlePage:
     """One article page: ``ArticlePage(selector, url, site).to_item(crawled_at)``.
 
     ``document``: the page as ``newscrawl.sites.page`` parsed it. When that is a slice (the head and the
-    article element), a question only the whole page answers raises :class:`NeedsWholePage`, and the
+    article element), a question only the whole page answers parses the whole page there, and reading goes on
     caller extracts again from the whole page (:func:`extract_article`).
     """
 
@@ -270,15 +270,25 @@ class ArticlePage:
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _whole_page_if(self, marker: bytes, confirm, reason: str, after_only: bool = False) -> None:
-        """On a slice: ask for the whole page when ``marker`` occurs, as ``confirm`` finds it, in what the slice
-        left out (:meth:`newscrawl.sites.page.Document.elsewhere`)."""
+        """On a slice: go on from the whole page when ``marker`` occurs, as ``confirm`` finds it, in what the
+        slice left out (:meth:`newscrawl.sites.page.Document.elsewhere`)."""
         if self.partial and self.doc.elsewhere(marker, confirm, after_only):
-            raise NeedsWholePage(reason)
+            self.read_whole_page(reason)
 
     def _whole_page(self, reason: str) -> None:
-        """On a slice: ask for the whole page (the answer may be anywhere on it)."""
+        """On a slice: go on from the whole page (the answer may be anywhere on it)."""
         if self.partial:
-            raise NeedsWholePage(reason)
+            self.read_whole_page(reason)
+
+    def read_whole_page(self, reason: str) -> None:
+        """Parse the whole page (counted as ``whole_page/<reason>``) and read on from it. What the slice
+        answered so far is not read again: the slice is taken only where each of its answers is the whole
+        page's (``newscrawl.sites.page``), and each question that the slice cannot answer says so before
+        reading. The JSON-LD and meta found stay (the slice holds every one of the page's, in page order)."""
+        self.doc = self.doc.whole(reason)
+        self.root = self.doc.selector.root
+        self.partial = False
+        self.__dict__.pop("article", None)  # an element of the slice's tree
 
     def _note(self, field: str, layer: str) -> None:
         self.events[f"newscrawl/extract/{field}/{layer}"] += 1
@@ -394,7 +404,7 @@ class ArticlePage:
 
     def _html_title(self) -> str | None:
         if first(self.root, "head title") is None and self.partial and self.doc.has_tag(b"title"):
-            raise NeedsWholePage("title")
+            self.read_whole_page("title")
         return first(self.root, "title::text")
 
     def _nav_active(self) -> str | None:
@@ -750,32 +760,27 @@ def extract_article(body: bytes, encoding: str, url: str, crawled_at: str, *, si
                     section_id: Callable[[Selector, str | None, Document], str | None] | None = None,
                     events: Counter[str] | None = None) -> ArticleExtraction:
     """An article page's item, read from one parse (``newscrawl.sites.page``: the head and the article
-    element; the whole page when the slice cannot answer). ``section_id(selector, section, document)``, when
-    given, names the page's section id (``newscrawl.spiders.sections.section_id_of``). ``events`` receives
-    the extraction's counters, those of a page that raised included; the tree is not kept."""
+    element; the whole page, parsed then, from the first question the slice cannot answer).
+    ``section_id(selector, section, document)``, when given, names the page's section id
+    (``newscrawl.spiders.sections.section_id_of``). ``events`` receives the extraction's counters, those of a
+    page that raised included; the tree is not kept."""
     events = events if events is not None else Counter()
     document = article_document(body, encoding, url, text)
-    attempt: Counter[str] = Counter()
-    try:
-        try:
-            return _extract(document, url, site, crawled_at, listing_dates, section_id, attempt)
-        except NeedsWholePage as need:
-            attempt = Counter()  # the slice's reading is thrown away: counted once, from the whole page
-            document = document.whole(need.reason)
-            return _extract(document, url, site, crawled_at, listing_dates, section_id, attempt)
-    finally:
-        events.update(attempt)
-        events[f"newscrawl/extract/parse/{document.how}"] += 1
-
-
-def _extract(document: Document, url: str, site: Site | None, crawled_at: str, listing_dates: Iterable[str],
-             section_id, events: Counter[str]) -> ArticleExtraction:
     page = ArticlePage(document.selector, url, site, document, events)
-    if page.is_error_page():
-        return ArticleExtraction(None, True, None)
-    item = page.to_item(crawled_at, listing_dates)
-    found = section_id(document.selector, item.section, document) if section_id and item is not None else None
-    return ArticleExtraction(item, False, found)
+    try:
+        if page.is_error_page():
+            return ArticleExtraction(None, True, None)
+        item = page.to_item(crawled_at, listing_dates)
+        found = None
+        if section_id and item is not None:
+            try:
+                found = section_id(page.doc.selector, item.section, page.doc)
+            except NeedsWholePage as need:
+                page.read_whole_page(need.reason)
+                found = section_id(page.doc.selector, item.section, page.doc)
+        return ArticleExtraction(item, False, found)
+    finally:
+        events[f"newscrawl/extract/parse/{page.doc.how}"] += 1
 
 
 class ListingPage:

@@ -5,9 +5,9 @@ menu, the "most read" lists, the footer. Extraction reads the ``<head>`` and the
 ``<article class="cont">`` holds breadcrumb, title, byline, date, images, body and tags). So the page is cut
 into a *slice*, the ``<html>`` start tag, the head, the ``<meta>``/``<link>``/JSON-LD elements found
 elsewhere (in page order) and the article element's bytes, and only that is parsed (about a third of the
-bytes, a sixth of the nodes). :class:`NeedsWholePage` is how extraction says the slice cannot answer a
-question (a breadcrumb outside the article, the menu's active section...): the caller then parses the whole
-page, and the answer is the whole page's.
+bytes, a sixth of the nodes). A question the slice cannot answer (a breadcrumb outside the article, the menu's
+active section...) has extraction parse the whole page there and read on from it (``Document.whole``;
+:class:`NeedsWholePage` when the question is asked outside extraction): the answer is the whole page's.
 
 The slice is taken only where its tree is the whole page's tree for everything extraction reads; anything
 else parses the whole page, counted by reason (``newscrawl/extract/parse/whole_page/<reason>``):
@@ -17,6 +17,8 @@ else parses the whole page, counted by reason (``newscrawl/extract/parse/whole_p
   ``<div``, and the same for the other containers a page is laid out with): the whole page's parser then
   ends the article early, which extraction knows how to read (``_spilled_blocks``);
 - an ``<a>`` left open before the article (its images' ``ancestor::a`` would differ);
+- a tag looked for that may be text inside another tag's quoted attribute value
+  (``<div data-tpl="<article ...>">``): the tag before it unclosed, or its quotes unpaired;
 - a body that is not UTF-8 text in the response's own encoding is decoded as Scrapy decodes it first.
 
 Markup inside scripts, styles and comments is not markup: a ``<article`` in a script's string is skipped.
@@ -201,6 +203,15 @@ def slice_page(page: bytes) -> tuple[bytes, bytes, tuple[tuple[int, int], ...], 
     range: after the article), or the reason the whole page must be parsed."""
     low = page.lower()
     raw = _RawText(low)
+    if raw.in_attribute:
+        return "markup_in_attribute"
+    try:
+        return _slice(page, low, raw)
+    except _MarkupInAttribute:
+        return "markup_in_attribute"
+
+
+def _slice(page: bytes, low: bytes, raw: _RawText) -> tuple[bytes, bytes, tuple[tuple[int, int], ...], _RawText] | str:
     head = _find_tag(low, b"<head", 0, raw)
     if head < 0:
         return "no_head"
@@ -237,9 +248,13 @@ class _RawText:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.scripts: list[int] = []  # indexes of the places that are <script> elements
+        self.in_attribute = False  # a place's start may be text in an attribute value (_in_attribute)
         position = 0
         while (match := RAW_TEXT_START.search(low, position)) is not None:  # from the end of the last one
             at = match.start()
+            if _in_attribute(low, at, self):
+                self.in_attribute = True
+                return
             name = match.group(1)
             if name is None:
                 position = _comment_end(low, match.end())
@@ -261,6 +276,11 @@ class _RawText:
         index = bisect_right(self.starts, position) - 1
         return index >= 0 and self.starts[index] < position < self.ends[index]
 
+    def holds(self, position: int) -> bool:
+        """Whether ``position`` is in a place, its first ``<`` included."""
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
 
 def _comment_end(low: bytes, position: int) -> int:
     """Where a comment whose ``<!--`` ends at ``position`` ends, as HTML5 says: ``<!-->`` and ``<!--->`` are
@@ -279,9 +299,33 @@ def _find_tag(low: bytes, name: bytes, start: int, raw: _RawText, end: int | Non
     while (at := low.find(name, start, end)) >= 0:
         after = at + len(name)
         if (after >= len(low) or low[after] in NAME_END) and at not in raw:
+            if _in_attribute(low, at, raw):
+                raise _MarkupInAttribute
             return at
         start = at + 1
     return -1
+
+
+class _MarkupInAttribute(Exception):
+    """A tag the slicer looks for may be text inside another tag's attribute value."""
+
+
+def _in_attribute(low: bytes, at: int, raw: _RawText) -> bool:
+    """Whether the ``<`` at ``at`` may sit inside another tag's quoted attribute value
+    (``<div data-tpl="<article ...>">``, ``<a title="<!-- note">``), where the parser reads it as text: the
+    tag before it is not closed, or that tag's quotes do not pair up (a ``>`` inside a quoted value).
+    Cautious: a ``<`` or an odd quote in the text just before it answers yes too (the whole page is then
+    parsed). One tag back, not a tokenizer: markup nested two tags deep inside a value is not seen."""
+    lt = low.rfind(b"<", 0, at)
+    gt = low.rfind(b">", 0, at)
+    if lt > gt:
+        return lt not in raw  # a "<" in a script or comment just before is not a tag
+    if gt < 0:
+        return False
+    start = low.rfind(b"<", 0, gt)
+    if start < 0 or raw.holds(start):  # the ">" ends a comment or a script's end tag
+        return False
+    return low.count(b'"', start, gt) % 2 == 1 or low.count(b"'", start, gt) % 2 == 1
 
 
 def _article_span(low: bytes, offset: int, raw: _RawText) -> tuple[int, int] | str:
@@ -365,6 +409,8 @@ def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawTe
     for match in OUTSIDE_TAG.finditer(low, start, end):  # one scan for both names: cheaper than two finds
         if match.start() in raw:
             continue
+        if _in_attribute(low, match.start(), raw):
+            raise _MarkupInAttribute
         tag_end = START_TAG_END.match(low, match.end())
         if tag_end is not None:
             found.append((match.start(), page[match.start():tag_end.end()]))
