@@ -186,3 +186,13 @@ def test_normalize_metadata_leaves_no_persian_letters_or_tatweel(text):
 @given(ARABIC_TEXT)
 def test_match_key_is_idempotent(text):
     assert match_key(match_key(text)) == match_key(text)
+
+
+def test_a_long_line_of_marks_is_judged_on_its_letters():
+    """The widget line written with a diacritic on every letter and tatweel runs: longer than the probe of a
+    paragraph's beginning, still boilerplate; an ordinary long paragraph starting the same way is not."""
+    line = "تابع أحدث الأخبار عبر تطبيق جوجل نيوز"
+    marked = "".join(ch + ("\u064e\u0651\u0640\u0640\u0640" if ch != " " else "") for ch in line)
+    assert len(marked) > 160
+    assert is_boilerplate(marked)
+    assert not is_boilerplate(line + " " + "وقال المتحدث الرسمي إن الحكومة ستبدأ تنفيذ الخطة خلال الأسابيع المقبلة" * 3)

@@ -116,3 +116,21 @@ def test_a_headline_with_a_colon_names_no_writer(extracted):
     kremlin = extracted["4912345"]
     assert kremlin["title"].startswith("الكرملين: ")
     assert kremlin["author"] == "البوابة نيوز"  # the desk's signature stays the author
+
+
+def test_collapse_spaces_is_the_regex_it_replaces_on_every_code_point():
+    """``collapse_spaces`` stands for ``re.sub(r"\\s+", " ", text).strip()``: the same on every character."""
+    import re
+    import sys
+
+    from newscrawl.sites.albawabh import collapse_spaces
+
+    regex = re.compile(r"\s+")
+    differ = [
+        hex(point)
+        for point in range(sys.maxunicode + 1)
+        if not 0xD800 <= point < 0xE000
+        and collapse_spaces(text := f" a{chr(point)}{chr(point)}b ") != regex.sub(" ", text).strip()
+    ]
+    assert differ == []
+    assert collapse_spaces("\u00a0 مرحبا\u2003\n بكم\t") == "مرحبا بكم"  # no-break, em space, newline, tab

@@ -167,6 +167,9 @@ BOILERPLATE_PATTERNS = {
 }
 
 
+#: No boilerplate line has a longer key; the beginning of a text read first to tell a longer one.
+BOILERPLATE_MAX_KEY = 80
+BOILERPLATE_PROBE = 2 * BOILERPLATE_MAX_KEY
 #: The first letter of every key that :data:`BOILERPLATE_PATTERNS` can match (keep the two in step).
 BOILERPLATE_FIRST_LETTERS = frozenset("تasام")
 #: What :func:`match_key` drops before the first letter of a key: edge punctuation, spaces, diacritics.
@@ -192,8 +195,12 @@ def boilerplate_kind(text: str | None, *, cleaned: bool = False) -> str | None:
     first = _FIRST_KEY_CHAR.search(text) if text else None
     if first is None or not _may_start_boilerplate(first.group()):
         return None
+    # Nor is a long paragraph: the key of its beginning already runs past the longest boilerplate line (a
+    # text's key is at least as long as the key of any beginning of it).
+    if len(text) > BOILERPLATE_PROBE and len(match_key(text[:BOILERPLATE_PROBE])) > BOILERPLATE_MAX_KEY:
+        return None
     key = match_key(text)
-    if not key or len(key) > 80:
+    if not key or len(key) > BOILERPLATE_MAX_KEY:
         return None
     for name, pattern in BOILERPLATE_PATTERNS.items():
         if pattern.match(key):
@@ -216,6 +223,12 @@ LABEL_SEPARATORS = " :：;؛-–—|»«>.,،"
 
 _SKIPPED_IN_KEY = DIACRITICS | {TATWEEL} | INVISIBLE_MARKS
 _HEAD_TABLE = str.maketrans({**_KEY_TABLE, ord(" "): None, **{ord(c): None for c in _SKIPPED_IN_KEY}})
+#: _HEAD_TABLE for text not yet cleaned: what clean_text removes or turns into a space is dropped too.
+_RAW_HEAD_TABLE = str.maketrans({
+    **_HEAD_TABLE,
+    **{c: None for c in CONTROL_CHARS | SURROGATES | UNICODE_SPACES},
+    **{point: None for point in range(0x3000 + 1) if chr(point).isspace()},
+})
 #: The first character :meth:`LabelSet.match` would look at, found in the raw text: what clean_text removes
 #: (marks, controls, surrogates) and what becomes a space are passed over like edge punctuation.
 _LABEL_FIRST_CHAR = re.compile(
@@ -265,6 +278,7 @@ class LabelSet:
         keyed = {_label_key(spelling): name for spelling, name in labels.items()}
         #: Longest first, so ``مواضيع ذات صلة`` wins over ``ذات صلة``.
         self._keys = sorted(keyed.items(), key=lambda kv: -len(kv[0]))
+        self._key_tuple = tuple(key for key, _ in self._keys)
         self._longest = max((len(k) for k in keyed), default=0)
         self._first_chars = frozenset(key[0] for key in keyed)
         self._may_start = lru_cache(maxsize=4096)(self._starts_a_key)
@@ -277,6 +291,12 @@ class LabelSet:
         # Most paragraphs start with a letter no label starts with: told before the text is cleaned.
         first = _LABEL_FIRST_CHAR.search(text) if text else None
         if first is None or not self._may_start(first.group()):
+            return None
+        # The head told from the text as it is, before the paragraph is cleaned: the same head (what cleaning
+        # removes, the head's table drops), so a paragraph that starts no label is not cleaned at all.
+        window_end = first.start() + 2 * self._longest
+        head = text[first.start():window_end].translate(_RAW_HEAD_TABLE).lower()
+        if (len(head) >= self._longest or window_end >= len(text)) and not head.startswith(self._key_tuple):
             return None
         text = clean_text(text)
         if not text:
@@ -294,9 +314,7 @@ class LabelSet:
         # space than " "); the character-by-character walk below is only for a text that starts a label.
         window_end = start + 2 * self._longest
         head = text[start:window_end].translate(_HEAD_TABLE).lower()
-        if (len(head) >= self._longest or window_end >= len(text)) and not any(
-            head.startswith(key) for key, _ in self._keys
-        ):
+        if (len(head) >= self._longest or window_end >= len(text)) and not head.startswith(self._key_tuple):
             return None
         for index in range(start, len(text)):
             ch = text[index]
