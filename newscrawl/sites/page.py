@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,12 +49,14 @@ CONTAINERS = re.compile(rb"<(/?)(div|section|main|form|table|tbody|thead|tfoot|t
 # is above an ordinary element's (libxml2's htmlEndPriority), so the article swallows what follows.
 HIGH_END_PRIORITY = frozenset({b"div", b"table", b"tbody", b"thead", b"tfoot", b"tr", b"td", b"th"})
 # Elements copied from outside the slice where they are (extraction reads them page-wide): metadata.
-OUTSIDE_TAG = re.compile(rb"<(?:meta|link)(?=[\s/>])")
 JSON_LD_TYPE = b"application/ld+json"
 # Where the HTML parser reads text, not markup (libxml2 2.14 tokenizes as HTML5 does), and how each such place
 # ends: comments, raw text and escapable raw text elements; <plaintext> runs to the end of the page. Not
 # <title>: pages hold dozens (every SVG icon has one), and no markup in a title is looked for.
-RAW_TEXT_START = re.compile(rb"<!--|<(script|style|textarea|xmp|iframe|noembed|noframes|plaintext)(?=[\s>/])")
+# Found in the same scan: the elements copied from outside the slice where they are (extraction reads them
+# page-wide), <meta> and <link>.
+RAW_TEXT_START = re.compile(
+    rb"<(?:!--|(script|style|textarea|xmp|iframe|noembed|noframes|plaintext)(?=[\s>/])|(meta|link)(?=[\s/>]))")
 OPEN_ANCHOR = re.compile(rb"<a[\s>]")
 CLOSE_ANCHOR = re.compile(rb"</a[\s>]")
 
@@ -242,28 +244,35 @@ def _slice(page: bytes, low: bytes, raw: _RawText) -> tuple[bytes, bytes, tuple[
 
 class _RawText:
     """The places of a (lowered) page where the parser reads text, not markup: comments, scripts, styles,
-    textareas. Found once, front to back, as the parser meets them."""
+    textareas. Found once, front to back, as the parser meets them; the ``<meta>`` and ``<link>`` tags
+    between them (``tags``) and the places that are JSON-LD scripts (``jsonld``) are noted on the way."""
 
     def __init__(self, low: bytes):
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.scripts: list[int] = []  # indexes of the places that are <script> elements
+        self.jsonld: list[int] = []  # indexes of the places that are JSON-LD <script> elements
+        self.tags: list[int] = []  # where a <meta> or <link> tag starts, outside the places
         self.in_attribute = False  # a place's start may be text in an attribute value (_in_attribute)
         position = 0
         while (match := RAW_TEXT_START.search(low, position)) is not None:  # from the end of the last one
             at = match.start()
+            name = match.group(1)
+            if match.group(2) is not None:  # <meta>, <link>
+                self.tags.append(at)
+                position = match.end()
+                continue
             if _in_attribute(low, at, self):
                 self.in_attribute = True
                 return
-            name = match.group(1)
             if name is None:
                 position = _comment_end(low, match.end())
             else:
                 closer = b"</" + name
                 end = -1 if name == b"plaintext" else low.find(closer, match.end())
                 position = len(low) if end < 0 else end + len(closer)
-            if name == b"script":
-                self.scripts.append(len(self.starts))
+            if name == b"script" and (tag_end := START_TAG_END.match(low, match.end())) is not None and low.find(
+                    JSON_LD_TYPE, at, tag_end.end()) >= 0:
+                self.jsonld.append(len(self.starts))
             self.starts.append(at)
             self.ends.append(position)
 
@@ -289,8 +298,11 @@ def _comment_end(low: bytes, position: int) -> int:
         return position + 1
     if low.startswith(b"->", position):
         return position + 2
-    ends = [at + size for at, size in ((low.find(b"-->", position), 3), (low.find(b"--!>", position), 4)) if at >= 0]
-    return min(ends) if ends else len(low)
+    end = low.find(b"-->", position)
+    bang = low.find(b"--!>", position, len(low) if end < 0 else end)  # only before the first "-->"
+    if bang >= 0:
+        return bang + 4
+    return len(low) if end < 0 else end + 3
 
 
 def _find_tag(low: bytes, name: bytes, start: int, raw: _RawText, end: int | None = None) -> int:
@@ -406,23 +418,17 @@ def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawTe
     """The ``<meta>``, ``<link>`` and JSON-LD ``<script>`` elements between ``start`` and ``end``, in order
     (a script whose start tag names ``application/ld+json``: extraction reads its ``type`` exactly)."""
     found: list[tuple[int, bytes]] = []
-    for match in OUTSIDE_TAG.finditer(low, start, end):  # one scan for both names: cheaper than two finds
-        if match.start() in raw:
-            continue
-        if _in_attribute(low, match.start(), raw):
+    tags = raw.tags
+    for at in tags[bisect_left(tags, start):bisect_left(tags, end)]:
+        if _in_attribute(low, at, raw):
             raise _MarkupInAttribute
-        tag_end = START_TAG_END.match(low, match.end())
+        tag_end = START_TAG_END.match(low, at + 5)  # past "<meta" or "<link"
         if tag_end is not None:
-            found.append((match.start(), page[match.start():tag_end.end()]))
-    if low.find(JSON_LD_TYPE, start, end) >= 0:
-        for index in raw.scripts:
-            at, place_end = raw.starts[index], raw.ends[index]
-            if not start <= at < end:
-                continue
-            tag_end = START_TAG_END.match(low, at + len(b"<script"))
-            close = low.find(b">", place_end - 1)
-            if tag_end is not None and close >= 0 and low.find(JSON_LD_TYPE, at, tag_end.end()) >= 0:
-                found.append((at, page[at:close + 1]))
+            found.append((at, page[at:tag_end.end()]))
+    for index in raw.jsonld:
+        at, place_end = raw.starts[index], raw.ends[index]
+        if start <= at < end and (close := low.find(b">", place_end - 1)) >= 0:
+            found.append((at, page[at:close + 1]))
     return [element for _, element in sorted(found)] if found else []
 
 
