@@ -196,3 +196,17 @@ def test_a_long_line_of_marks_is_judged_on_its_letters():
     assert len(marked) > 160
     assert is_boilerplate(marked)
     assert not is_boilerplate(line + " " + "وقال المتحدث الرسمي إن الحكومة ستبدأ تنفيذ الخطة خلال الأسابيع المقبلة" * 3)
+
+
+@pytest.mark.parametrize("line", [
+    "تابعوا آخر الأخبار من خلال تطبيقات جوجل نيوز", "Advertisement", "ADS", "Sponsored", "إعلان ممول",
+    "مساحة إعلانية", "اعلانات",
+])
+def test_every_boilerplate_line_begins_as_the_check_expects(line):
+    """BOILERPLATE_STARTS must hold the beginning of every key a pattern matches: each pattern's forms, as keys."""
+    from newscrawl.text.arabic import BOILERPLATE_PATTERNS, BOILERPLATE_STARTS, match_key
+
+    key = match_key(line)
+    assert any(pattern.match(key) for pattern in BOILERPLATE_PATTERNS.values())
+    assert key.startswith(BOILERPLATE_STARTS)
+    assert is_boilerplate("   " + line + " ")

@@ -170,8 +170,10 @@ BOILERPLATE_PATTERNS = {
 #: No boilerplate line has a longer key; the beginning of a text read first to tell a longer one.
 BOILERPLATE_MAX_KEY = 80
 BOILERPLATE_PROBE = 2 * BOILERPLATE_MAX_KEY
-#: The first letter of every key that :data:`BOILERPLATE_PATTERNS` can match (keep the two in step).
-BOILERPLATE_FIRST_LETTERS = frozenset("تasام")
+#: How every key that :data:`BOILERPLATE_PATTERNS` can match begins (keep the two in step).
+BOILERPLATE_STARTS = ("تابع", "ads", "advert", "sponsored", "اعلان", "مساحه")
+BOILERPLATE_FIRST_LETTERS = frozenset(start[0] for start in BOILERPLATE_STARTS)
+_LONGEST_START = max(len(start) for start in BOILERPLATE_STARTS)
 #: What :func:`match_key` drops before the first letter of a key: edge punctuation, spaces, diacritics.
 _BEFORE_KEY = frozenset(KEY_EDGE_PUNCTUATION) | DIACRITICS | {TATWEEL}
 
@@ -194,6 +196,11 @@ def boilerplate_kind(text: str | None, *, cleaned: bool = False) -> str | None:
     # with the first letter of a pattern: the key starts with the first character match_key keeps.
     first = _FIRST_KEY_CHAR.search(text) if text else None
     if first is None or not _may_start_boilerplate(first.group()):
+        return None
+    # Nor unless it begins as one (the key of a text's beginning is the beginning of its key).
+    window = first.start() + 3 * _LONGEST_START
+    if len(text) > window and len(head := match_key(text[:window])) >= _LONGEST_START and not head.startswith(
+            BOILERPLATE_STARTS):
         return None
     # Nor is a long paragraph: the key of its beginning already runs past the longest boilerplate line (a
     # text's key is at least as long as the key of any beginning of it).
