@@ -602,7 +602,9 @@ class ArticlePage:
             if tag == "br":
                 yield from walk.note(_loose_block(loose, loose_links))
                 continue
-            if tag in ("a", "strong", "b", "em", "i", "u", "span") and not BLOCKS_INSIDE(root):
+            # An element without children holds no other element: the queries below over its descendants are
+            # answered without being run (most paragraphs are text alone).
+            if tag in ("a", "strong", "b", "em", "i", "u", "span") and not (len(root) and BLOCKS_INSIDE(root)):
                 loose.append(element_text(root))  # inline element among bare text
                 loose_links.extend(self._links(root))
                 continue
@@ -617,14 +619,14 @@ class ArticlePage:
             if tag in NEVER_TEXT_TAGS or SKIP_CLASSES.search(classes):
                 self.events["newscrawl/extract/body/skipped_widget"] += 1
                 continue
-            if EMBED_CLASSES.search(classes) or EMBEDS(root):
+            if EMBED_CLASSES.search(classes) or len(root) and EMBEDS(root):  # alone, it is the class
                 if not PARAGRAPHS(root) or EMBED_CLASSES.search(classes):
                     self.events["newscrawl/extract/body/skipped_embed"] += 1
                     continue
             if tag in HEADING_TAGS or tag in PARAGRAPH_TAGS:
                 yield walk.block(Block(tag, element_text(root), self._links(root)))
             elif tag in BOX_TAGS:
-                if (depth < MAX_WRAPPER_DEPTH and WRAPPED_BLOCKS(root)
+                if (depth < MAX_WRAPPER_DEPTH and len(root) and WRAPPED_BLOCKS(root)
                         and not self._is_link_box(root)):  # a wrapper around paragraphs
                     yield from self._blocks(root, depth + 1, walk,
                                             in_related or bool(RELATED_BOX_CLASS.search(classes)))
@@ -641,6 +643,8 @@ class ArticlePage:
             " ".join(element_text(a) for a in select(p, "a"))) + 3 for p in paragraphs)
 
     def _links(self, node) -> tuple[Link, ...]:
+        if not len(node) and node.tag != "a":  # no child: no link inside
+            return ()
         links = []
         for anchor in LINKS(node):
             url = self.site.absolute(anchor.get("href") or "", self.url)
