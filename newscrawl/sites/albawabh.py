@@ -258,8 +258,8 @@ class ArticlePage:
     """One article page: ``ArticlePage(selector, url, site).to_item(crawled_at)``.
 
     ``document``: the page as ``newscrawl.sites.page`` parsed it. When that is a slice (the head and the
-    article element), a question only the whole page answers parses the whole page there, and reading goes on
-    caller extracts again from the whole page (:func:`extract_article`).
+    article element), the first question only the whole page answers has the whole page parsed
+    (:meth:`read_whole_page`), and every later question is read from it.
     """
 
     def __init__(self, selector: Selector, url: str, site: Site | None = None, document: Document | None = None,
