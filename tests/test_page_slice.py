@@ -107,6 +107,19 @@ ARTICLE_OPEN = '<article class="cont" id="article-4912345">'
 CARD = re.compile(r'<div class="item-card">\n  <a href="/\d+">.*?\n  </a>\n</div>', re.DOTALL)
 PARAGRAPH = '<p style="text-align: justify;">كما أبلغ'
 
+PUBLISH = BASE_PAGE[BASE_PAGE.index('<div class="publish">') :]
+PUBLISH = PUBLISH[: PUBLISH.index("</div>") + len("</div>")]
+
+
+def undated(html: str) -> str:
+    """No NewsArticle JSON-LD, no published-time meta, no <time> in the article: the error-page check then
+    asks whether the page has a <time> element anywhere."""
+    html = html.replace(NEWS_JSONLD, "").replace(PUBLISH, '<div class="publish">الأربعاء 22 نوفمبر 2023</div>')
+    html = re.sub(r'<meta property="article:published_time"[^>]*>', "", html)
+    assert "<time" not in html and "article:published_time" not in html and '"NewsArticle"' not in html
+    return html
+
+
 MADE_UP = {
     # markup-like text where the parser reads none: the slice must not take it for markup
     "article in a script": (
@@ -238,6 +251,20 @@ MADE_UP = {
         "slice",
         lambda h: h.replace(ARTICLE_OPEN, "<script>if (a<b) { c(); }</script><!-- it's here -->" + ARTICLE_OPEN),
     ),
+    # the error-page check of a page without a date in the slice: a <time> elsewhere answers it, when certain
+    "no date in the article, a <time> in the footer": (
+        "slice",
+        lambda h: undated(h).replace("</footer>", '<time datetime="2023-11-22">22 نوفمبر</time></footer>'),
+    ),
+    "no date anywhere": ("whole_page/error_check", undated),
+    "no date in the article, a <time> only in an svg's title": (
+        "whole_page/error_check",
+        lambda h: undated(h).replace("</footer>", "<svg><title>الساعة <time>١٠</time></title></svg></footer>"),
+    ),
+    "no date in the article, a <time> only in an attribute": (
+        "whole_page/error_check",
+        lambda h: undated(h).replace("</footer>", '<span data-tpl="<time>">x</span></footer>'),
+    ),
     # what the slice cannot stand for: the whole page, and its answer
     "stray </div> in the body": ("whole_page/unbalanced_article", lambda h: h.replace(PARAGRAPH, "</div>" + PARAGRAPH)),
     "an <a> left open before the article": (
@@ -277,6 +304,17 @@ def test_the_menu_section_comes_from_the_whole_page():
     assert assert_same(html.encode(), with_section=False) == "whole_page/nav_active"
     item = extract_article(html.encode(), "utf-8", URL, CRAWLED_AT).item
     assert item.section == "العالم"  # the menu's <li class="active"> on the copy's page
+
+
+def test_no_section_and_no_active_menu_item_reads_from_the_slice():
+    """The same page without the menu's active item: nothing outside the article names a section."""
+    html = BASE_PAGE.replace(BREADCRUMB, "").replace('<a class="more" href="/category/72">المزيد</a>', "")
+    html = re.sub(r'"articleSection": "العالم",\s*', "", html).replace(
+        '<meta property="article:section" content="العالم">', ""
+    ).replace('<li class="active">', "<li>")
+    assert "active" not in html
+    assert assert_same(html.encode(), with_section=False) == "slice"
+    assert extract_article(html.encode(), "utf-8", URL, CRAWLED_AT).item.section is None
 
 
 def test_a_body_outside_the_article_is_found_on_the_whole_page():

@@ -68,6 +68,7 @@ BODY_MARKERS = (
 )
 BREADCRUMB_CLASS = attribute_value("class", "breadcrumb", whole=False)  # .breadcrumb, [class*='breadcrumb']
 TAGS_CLASS = class_token("tags")
+ACTIVE_CLASS = class_token("active")  # the menu's active item (li.active, a.active)
 # A page the CMS answered with status 200 instead of the article: ASP.NET's error screen or the site's own
 # error message, matched on the match key (no hamza, tanween or case) of the title and the first headings.
 # A page with a NewsArticle JSON-LD or a publication date is an article, whatever its headline says.
@@ -414,8 +415,9 @@ class ArticlePage:
         return first(self.root, "title::text")
 
     def _nav_active(self) -> str | None:
-        """The menu's active section link: the menu is outside the article."""
-        self._whole_page("nav_active")
+        """The menu's active section link: the menu is outside the article (a page with no active item
+        outside the slice answers from the slice)."""
+        self._whole_page_if(b"active", ACTIVE_CLASS, "nav_active")
         return next((t for a in select(self.root, "li.active > a[href*='/category/'], a.active[href*='/category/']")
                      if (t := element_text(a))), None)
 
@@ -718,6 +720,8 @@ class ArticlePage:
     def is_error_page(self) -> bool:
         """The CMS's error page, served with status 200 where the article should be (ERROR_PAGE_TEXT)."""
         if self.jsonld or first(self.root, "time, meta[property='article:published_time']") is not None:
+            return False
+        if self.partial and self.doc.element_elsewhere(b"time"):  # the whole page has one: not an error page
             return False
         self._whole_page("error_check")
         texts = [first(self.root, "title::text") or "", *(element_text(h) for h in select(self.root, "h1, h2")[:3])]

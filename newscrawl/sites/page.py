@@ -110,6 +110,23 @@ class Document:
         cautious answer for a question asked rarely)."""
         return self.partial and any(self.lowered.find(b"<" + name, start, end) >= 0 for start, end in self.outside)
 
+    def element_elsewhere(self, name: bytes) -> bool:
+        """Whether the markup outside the slice certainly holds a ``<name>`` element: a start tag outside
+        scripts, comments, titles (libxml2 reads a title's content as text) and attribute values. Cautious,
+        so False is no answer."""
+        if not self.partial:
+            return False
+        low, tag = self.lowered, b"<" + name
+        for start, end in self.outside:
+            position = start
+            while (at := low.find(tag, position, end)) >= 0:
+                position = at + 1
+                after = at + len(tag)
+                if (after < len(low) and low[after] in NAME_END and at not in self.raw
+                        and not _in_attribute(low, at, self.raw) and not _in_title(low, at)):
+                    return True
+        return False
+
     def whole(self, reason: str) -> Document:
         """The whole page, parsed (a slice could not answer: ``reason``)."""
         return _whole(self.source, self.url, f"whole_page/{reason}", self.text)
@@ -338,6 +355,12 @@ def _in_attribute(low: bytes, at: int, raw: _RawText) -> bool:
     if start < 0 or raw.holds(start):  # the ">" ends a comment or a script's end tag
         return False
     return low.count(b'"', start, gt) % 2 == 1 or low.count(b"'", start, gt) % 2 == 1
+
+
+def _in_title(low: bytes, at: int) -> bool:
+    """Whether ``at`` may be inside a ``<title>`` element (an unclosed one included)."""
+    title = low.rfind(b"<title", 0, at)
+    return title >= 0 and low.find(b"</title", title, at) < 0
 
 
 def _article_span(low: bytes, offset: int, raw: _RawText) -> tuple[int, int] | str:
