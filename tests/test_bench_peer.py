@@ -1,6 +1,6 @@
 """The crawl benchmark's second peer: the bare spider with Scrapy's own defaults where newscrawl tunes Scrapy
-(CONCURRENT_ITEMS, the stats collector, the meta-refresh middleware, the per-response callback check), beside the bare spider that shares every
-project setting."""
+(CONCURRENT_ITEMS, the stats collector, the meta-refresh middleware, the per-response callback check), beside
+the bare spider that shares every project setting."""
 
 from __future__ import annotations
 
