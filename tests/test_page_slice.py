@@ -265,6 +265,12 @@ MADE_UP = {
         "whole_page/error_check",
         lambda h: undated(h).replace("</footer>", '<span data-tpl="<time>">x</span></footer>'),
     ),
+    # padding that would cost the slicer more than the whole page's parse costs libxml2
+    "thousands of comments": ("whole_page/many_raw_places", lambda h: h.replace("<main", "<!---->" * 6000 + "<main")),
+    "thousands of meta tags in the body": (
+        "whole_page/many_outside_elements",
+        lambda h: h.replace("<main", '<meta name="x" content="y">' * 2100 + "<main"),
+    ),
     # what the slice cannot stand for: the whole page, and its answer
     "stray </div> in the body": ("whole_page/unbalanced_article", lambda h: h.replace(PARAGRAPH, "</div>" + PARAGRAPH)),
     "an <a> left open before the article": (

@@ -51,6 +51,11 @@ HIGH_END_PRIORITY = frozenset({b"div", b"table", b"tbody", b"thead", b"tfoot", b
 # Elements copied from outside the slice where they are (extraction reads them page-wide): metadata.
 OUTSIDE_TAG = re.compile(rb"<(?:meta|link)(?=[\s/>])")
 JSON_LD_TYPE = b"application/ld+json"
+# A live page has a few dozen raw-text places and a handful of metadata tags outside its head. Far more (a
+# page padded with thousands of comments or <meta> tags) costs the slicer a Python step each, more than the
+# whole page's parse costs libxml2: such a page is parsed whole.
+MAX_RAW_PLACES = 5_000
+MAX_OUTSIDE_ELEMENTS = 2_000
 # Where the HTML parser reads text, not markup (libxml2 2.14 tokenizes as HTML5 does), and how each such place
 # ends: comments, raw text and escapable raw text elements; <plaintext> runs to the end of the page. Not
 # <title>: pages hold dozens (every SVG icon has one), and no markup in a title is looked for.
@@ -220,12 +225,12 @@ def slice_page(page: bytes) -> tuple[bytes, bytes, tuple[tuple[int, int], ...], 
     range: after the article), or the reason the whole page must be parsed."""
     low = page.lower()
     raw = _RawText(low)
-    if raw.in_attribute:
-        return "markup_in_attribute"
+    if raw.unsliceable:
+        return raw.unsliceable
     try:
         return _slice(page, low, raw)
-    except _MarkupInAttribute:
-        return "markup_in_attribute"
+    except _Unsliceable as cannot:
+        return cannot.reason
 
 
 def _slice(page: bytes, low: bytes, raw: _RawText) -> tuple[bytes, bytes, tuple[tuple[int, int], ...], _RawText] | str:
@@ -266,13 +271,16 @@ class _RawText:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.jsonld: list[int] = []  # indexes of the places that are JSON-LD <script> elements
-        self.in_attribute = False  # a place's start may be text in an attribute value (_in_attribute)
+        self.unsliceable: str | None = None  # why the page cannot be sliced, when the scan tells
         position = 0
         while (match := RAW_TEXT_START.search(low, position)) is not None:  # from the end of the last one
             at = match.start()
             name = match.group(1)
             if _in_attribute(low, at, self):
-                self.in_attribute = True
+                self.unsliceable = "markup_in_attribute"  # a place's start may be text in an attribute value
+                return
+            if len(self.starts) >= MAX_RAW_PLACES:
+                self.unsliceable = "many_raw_places"
                 return
             if name is None:
                 position = _comment_end(low, match.end())
@@ -322,14 +330,19 @@ def _find_tag(low: bytes, name: bytes, start: int, raw: _RawText, end: int | Non
         after = at + len(name)
         if (after >= len(low) or low[after] in NAME_END) and at not in raw:
             if _in_attribute(low, at, raw):
-                raise _MarkupInAttribute
+                raise _Unsliceable("markup_in_attribute")
             return at
         start = at + 1
     return -1
 
 
-class _MarkupInAttribute(Exception):
-    """A tag the slicer looks for may be text inside another tag's attribute value."""
+class _Unsliceable(Exception):  # noqa: N818 (a signal, not an error)
+    """The slicer cannot stand for the page (``reason``, e.g. a tag it looks for may be text inside another
+    tag's attribute value)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _in_attribute(low: bytes, at: int, raw: _RawText) -> bool:
@@ -439,10 +452,12 @@ def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawTe
         if at in raw:
             continue
         if _in_attribute(low, at, raw):
-            raise _MarkupInAttribute
+            raise _Unsliceable("markup_in_attribute")
         tag_end = START_TAG_END.match(low, match.end())
         if tag_end is not None:
             found.append((at, page[at:tag_end.end()]))
+            if len(found) > MAX_OUTSIDE_ELEMENTS:
+                raise _Unsliceable("many_outside_elements")
     for index in raw.jsonld:
         at, place_end = raw.starts[index], raw.ends[index]
         if start <= at < end and (close := low.find(b">", place_end - 1)) >= 0:
