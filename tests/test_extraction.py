@@ -119,11 +119,12 @@ def test_a_headline_with_a_colon_names_no_writer(extracted):
 
 
 def test_collapse_spaces_is_the_regex_it_replaces_on_every_code_point():
-    """``collapse_spaces`` stands for ``re.sub(r"\\s+", " ", text).strip()``: the same on every character."""
+    """``collapse_spaces`` (newscrawl.text.arabic, used by extraction) stands for
+    ``re.sub(r"\\s+", " ", text).strip()``: the same on every character."""
     import re
     import sys
 
-    from newscrawl.sites.albawabh import collapse_spaces
+    from newscrawl.text.arabic import collapse_spaces
 
     regex = re.compile(r"\s+")
     differ = [

@@ -28,7 +28,7 @@ from parsel.csstranslator import HTMLTranslator
 from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.page import Document, NeedsWholePage, article_document, attribute_value, class_token
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
-from newscrawl.text.arabic import clean_text, match_key
+from newscrawl.text.arabic import clean_text, collapse_spaces, match_key
 from newscrawl.text.authors import is_desk_name, split_names, writer_from_headline
 from newscrawl.text.blocks import Block, Link
 
@@ -169,13 +169,6 @@ BOX_HEADING = etree.XPath("(./*[1]/descendant-or-self::*[self::h2 or self::h3 or
 
 PLACEHOLDER_IMAGE = re.compile(r"(?:placeholder|blank|loading|spacer|lazy|/images/|logo|icon|\.svg$|\.gif$)", re.I)
 IMAGE_SIZE_SEGMENT = re.compile(r"/\d+x\d+o?/")
-
-
-def collapse_spaces(text: str) -> str:
-    """Runs of whitespace as one space, the ends stripped: what ``re.sub(r"\\s+", " ", text).strip()`` gives
-    (``str.split()`` splits on exactly what ``\\s`` matches, ``str.isspace()``; tests/test_extraction.py
-    checks every code point), at a third of the cost."""
-    return " ".join(text.split())
 
 
 def element_text(root) -> str:

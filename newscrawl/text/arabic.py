@@ -101,6 +101,13 @@ _METADATA_RE = re.compile("[" + TATWEEL + "".join(sorted(PERSIAN_TO_ARABIC)) + "
 KEY_EDGE_PUNCTUATION = " :：;؛,،.·•●▪■□◆►▶◀<>«»-–—_|/\\*#~()[]{}\"'“”‘’!?؟…"
 
 
+def collapse_spaces(text: str) -> str:
+    """Runs of whitespace as one space, the ends stripped: what ``re.sub(r"\\s+", " ", text).strip()`` gives
+    (``str.split()`` splits on exactly what ``\\s`` matches, ``str.isspace()``; tests/test_extraction.py
+    checks every code point), at a third of the cost."""
+    return " ".join(text.split())
+
+
 def clean_text(text: str | None) -> str:
     """Body-level cleaning: one line of text with normalized spaces and no invisible marks.
 
@@ -112,9 +119,8 @@ def clean_text(text: str | None) -> str:
         return ""
     if _REMOVED_RE.search(text) is not None:
         text = _REMOVED_RE.sub("", text)
-    # str.split() splits on exactly what \s matches (every char of UNICODE_SPACES among them) and
-    # drops the ends: the same result as turning them into spaces, collapsing runs and stripping.
-    return " ".join(text.split())
+    # Every char of UNICODE_SPACES is whitespace: collapsing turns them into single spaces too.
+    return collapse_spaces(text)
 
 
 def has_invisible_marks(text: str | None) -> bool:
@@ -229,11 +235,11 @@ def is_boilerplate(text: str | None) -> bool:
 LABEL_SEPARATORS = " :：;؛-–—|»«>.,،"
 
 _SKIPPED_IN_KEY = DIACRITICS | {TATWEEL} | INVISIBLE_MARKS
-_HEAD_TABLE = str.maketrans({**_KEY_TABLE, ord(" "): None, **{ord(c): None for c in _SKIPPED_IN_KEY}})
-#: _HEAD_TABLE for text not yet cleaned: what clean_text removes or turns into a space is dropped too.
+#: A label key's characters from text not yet cleaned: the key table, less every space, what the key skips
+#: and what clean_text removes.
 _RAW_HEAD_TABLE = str.maketrans({
-    **_HEAD_TABLE,
-    **{c: None for c in CONTROL_CHARS | SURROGATES | UNICODE_SPACES},
+    **_KEY_TABLE,
+    **{ord(c): None for c in _SKIPPED_IN_KEY | CONTROL_CHARS | SURROGATES | UNICODE_SPACES},
     **{point: None for point in range(0x3000 + 1) if chr(point).isspace()},
 })
 #: The first character :meth:`LabelSet.match` would look at, found in the raw text: what clean_text removes
@@ -313,16 +319,8 @@ class LabelSet:
         start = 0
         while start < len(text) and (text[start] in KEY_EDGE_PUNCTUATION or text[start] in _SKIPPED_IN_KEY):
             start += 1
-        # The head below starts with text[start] (clean text has no other space than " ", an edge
-        # character): a text whose first letter starts no label is not read further.
-        if start >= len(text) or text[start].translate(_KEY_TABLE).lower()[:1] not in self._first_chars:
-            return None
-        # The head in one translate when a window of the text gives enough of it (clean text holds no other
-        # space than " "); the character-by-character walk below is only for a text that starts a label.
-        window_end = start + 2 * self._longest
-        head = text[start:window_end].translate(_HEAD_TABLE).lower()
-        if (len(head) >= self._longest or window_end >= len(text)) and not head.startswith(self._key_tuple):
-            return None
+        # Only a text that may start a label gets here: its head, character by character, with where each
+        # character ends in the text (the label's end).
         for index in range(start, len(text)):
             ch = text[index]
             if ch.isspace() or ch in _SKIPPED_IN_KEY:
