@@ -133,16 +133,21 @@ def has_class(element, token: str) -> bool:
     return value is not None and token in CLASS_SEPARATORS.split(value)
 
 
-def _in_image_box(img, article) -> bool:
-    """CSS's ``div.mainImg img, figure img, div.paragraph-list img, .gallery img`` from ``article``: an
-    ancestor of the image, inside the article or the article itself, is one of those boxes."""
+def _image_place(img, article) -> tuple[bool, str | None]:
+    """Where an image of ``article`` sits: whether in one of its image boxes (CSS's ``div.mainImg img, figure
+    img, div.paragraph-list img, .gallery img`` from ``article``: an ancestor inside the article, or the
+    article itself, is one), and the ``href`` of the outermost link around it inside the article (a link
+    outside it, a chrome ``<a>`` left open by broken markup before the article, makes no thumbnail)."""
+    in_box, href = False, None
     for box in img.iterancestors():
-        if (box.tag == "figure" or has_class(box, "gallery")
-                or box.tag == "div" and (has_class(box, "mainImg") or has_class(box, "paragraph-list"))):
-            return True
+        if not in_box and (box.tag == "figure" or has_class(box, "gallery")
+                           or box.tag == "div" and (has_class(box, "mainImg") or has_class(box, "paragraph-list"))):
+            in_box = True
+        if box.tag == "a" and (value := box.get("href")) is not None:
+            href = value
         if box is article:
-            return False
-    return False
+            break
+    return in_box, href
 
 
 def first(root, css: str):
@@ -155,7 +160,6 @@ HTML_LANG = etree.XPath("/html/@lang", smart_strings=False)
 CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")  # XPath's normalize-space, as parsel's CSS translation uses it
 CHILD_NODES = etree.XPath("./node()", smart_strings=False)
 FOLLOWING_NODES = etree.XPath("following-sibling::node()", smart_strings=False)
-LINKING_ANCESTOR = etree.XPath("ancestor::a/@href", smart_strings=False)
 BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
 BLOCKS_INSIDE = _css_query("p, div")
 EMBEDS = _css_query("iframe, blockquote.twitter-tweet, .instagram-media")
@@ -595,7 +599,8 @@ class ArticlePage:
                 continue
             tag = tag.lower()
             if tag == "br":
-                yield from walk.note(_loose_block(loose, loose_links))
+                if loose:  # links are gathered only with loose text: none without it
+                    yield from walk.note(_loose_block(loose, loose_links))
                 continue
             # An element without children holds no other element: the queries below over its descendants are
             # answered without being run (most paragraphs are text alone).
@@ -603,7 +608,8 @@ class ArticlePage:
                 loose.append(element_text(root))  # inline element among bare text
                 loose_links.extend(self._links(root))
                 continue
-            yield from walk.note(_loose_block(loose, loose_links))
+            if loose:
+                yield from walk.note(_loose_block(loose, loose_links))
             classes = root.get("class") or ""
             if self._ends_body(root, tag, classes, in_related):
                 self.events["newscrawl/extract/body/skipped_boilerplate"] += 1
@@ -629,7 +635,8 @@ class ArticlePage:
                         return
                 else:
                     yield walk.block(Block("div", element_text(root), self._links(root)))
-        yield from walk.note(_loose_block(loose, loose_links))
+        if loose:
+            yield from walk.note(_loose_block(loose, loose_links))
 
     def _is_link_box(self, node) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
@@ -660,10 +667,10 @@ class ArticlePage:
             found.append(value)
         article = self.article
         for img in article.iter("img"):
-            if not _in_image_box(img, article):
+            in_box, link = _image_place(img, article)
+            if not in_box:
                 continue
-            link = LINKING_ANCESTOR(img)
-            if link and article_id_from_url(link[0].strip()):  # a thumbnail of another article (read-also box)
+            if link is not None and article_id_from_url(link.strip()):  # a thumbnail of another article
                 continue
             src = img.get("data-src") or img.get("data-original") or img.get("data-lazy-src")
             if not src and (srcset := img.get("srcset") or img.get("data-srcset")):

@@ -4,19 +4,20 @@ Real article pages weigh ~100 KB, most of it the portal's chrome: inline scripts
 menu, the "most read" lists, the footer. Extraction reads the ``<head>`` and the article element (SITE.md:
 ``<article class="cont">`` holds breadcrumb, title, byline, date, images, body and tags). So the page is cut
 into a *slice*, the ``<html>`` start tag, the head, the ``<meta>``/``<link>``/JSON-LD elements found
-elsewhere (in page order) and the article element's bytes, and only that is parsed (about a third of the
-bytes, a sixth of the nodes). A question the slice cannot answer (a breadcrumb outside the article, the menu's
-active section...) has extraction parse the whole page there and read on from it (``Document.whole``;
+elsewhere (in page order) and the article element's bytes, and only that is parsed: a tenth to a sixth of a
+live page's bytes, a sixth of its nodes (the head's inline scripts and styles go in without their text, which
+nothing reads). A question the slice cannot answer (a breadcrumb outside the article, the menu's active
+section...) has extraction parse the whole page there and read on from it (``Document.whole``;
 :class:`NeedsWholePage` when the question is asked outside extraction): the answer is the whole page's.
 
-The slice is taken only where its tree is the whole page's tree for everything extraction reads; anything
+The slice is taken only where its tree is the whole page's tree for everything extraction reads (nothing
+above the article element: what broken chrome leaves open around it, an ``<a>`` say, is not read); anything
 else parses the whole page, counted by reason (``newscrawl/extract/parse/whole_page/<reason>``):
 
 - no ``<head>``, no article element, or no end tag matching it (nested articles counted);
 - an end tag inside the article that would close an element opened outside it (more ``</div>`` than
   ``<div``, and the same for the other containers a page is laid out with): the whole page's parser then
   ends the article early, which extraction knows how to read (``_spilled_blocks``);
-- an ``<a>`` left open before the article (its images' ``ancestor::a`` would differ);
 - a tag looked for that may be text inside another tag's quoted attribute value
   (``<div data-tpl="<article ...>">``): the tag before it unclosed, or its quotes unpaired;
 - a body that is not UTF-8 text in the response's own encoding is decoded as Scrapy decodes it first.
@@ -60,8 +61,6 @@ MAX_OUTSIDE_ELEMENTS = 2_000
 # ends: comments, raw text and escapable raw text elements; <plaintext> runs to the end of the page. Not
 # <title>: pages hold dozens (every SVG icon has one), and no markup in a title is looked for.
 RAW_TEXT_START = re.compile(rb"<!--|<(script|style|textarea|xmp|iframe|noembed|noframes|plaintext)(?=[\s>/])")
-OPEN_ANCHOR = re.compile(rb"<a[\s>]")
-CLOSE_ANCHOR = re.compile(rb"</a[\s>]")
 
 
 class NeedsWholePage(Exception):  # noqa: N818 (a signal, not an error)
@@ -248,13 +247,12 @@ def _slice(page: bytes, low: bytes, raw: _RawText) -> tuple[bytes, bytes, tuple[
     start, end = found
     if _closes_outside(low, start, end, raw):
         return "unbalanced_article"
-    if _open_anchor(low, head_end, start, raw):
-        return "open_anchor"
     html = _find_tag(low, b"<html", 0, raw, head)
     html_end = START_TAG_END.match(low, html + len(b"<html")) if html >= 0 else None
     parts = [page[html : html_end.end()] if html_end else b"<html>"]
     parts += _outside_elements(page, low, 0, head, raw)  # before <head>: the parser puts them in it
-    parts += [page[head:head_end], b"<body>"]
+    parts += _head(page, low, head, head_end, raw)
+    parts.append(b"<body>")
     parts += _outside_elements(page, low, head_end, start, raw)
     parts.append(page[start:end])
     parts += _outside_elements(page, low, end, len(page), raw)
@@ -369,6 +367,28 @@ def _in_title(low: bytes, at: int) -> bool:
     return title >= 0 and low.find(b"</title", title, at) < 0
 
 
+def _head(page: bytes, low: bytes, head: int, head_end: int, raw: _RawText) -> list[bytes]:
+    """The head's bytes, its inline scripts and styles without their text: extraction reads no script but
+    JSON-LD (kept whole), and a live page's head carries ~20 KB of inline code that would cost its parse
+    two thirds of the time (libxml2 copies each script's text into the tree)."""
+    parts: list[bytes] = []
+    position = head
+    jsonld = set(raw.jsonld)
+    for index in range(bisect_right(raw.starts, head), bisect_right(raw.starts, head_end)):
+        start, end = raw.starts[index], raw.ends[index]
+        closer = b"</script" if low.startswith(b"<script", start) else b"</style" if low.startswith(
+            b"<style", start) else None
+        if closer is None or index in jsonld or not low.startswith(closer, end - len(closer)):
+            continue  # a comment, another raw-text element, JSON-LD, or one the page does not close
+        tag_end = START_TAG_END.match(low, start)
+        if tag_end is None or tag_end.end() > end - len(closer):
+            continue
+        parts.append(page[position:tag_end.end()])
+        position = end - len(closer)
+    parts.append(page[position:head_end])
+    return parts
+
+
 def _article_span(low: bytes, offset: int, raw: _RawText) -> tuple[int, int] | str:
     """Start and end of the article element (``article.cont``, else the first ``article``) after ``offset``."""
     first = chosen = None
@@ -386,14 +406,13 @@ def _article_span(low: bytes, offset: int, raw: _RawText) -> tuple[int, int] | s
     start = chosen if chosen is not None else first
     if start is None:
         return "no_article"
-    depth, position, opening = 0, start, start
+    depth, position = 0, start
     while True:
-        if 0 <= opening < position:  # looked for again only once passed
-            opening = _find_tag(low, b"<article", position, raw)
         closing = _find_tag(low, b"</article", position, raw)
         if closing < 0:
             return "no_article_end"
-        if 0 <= opening < closing:
+        opening = _find_tag(low, b"<article", position, raw, closing)  # looked for up to the end tag only
+        if opening >= 0:  # a nested article
             depth += 1
             position = opening + 1
             continue
@@ -427,20 +446,6 @@ def _closes_outside(low: bytes, start: int, end: int, raw: _RawText) -> bool:
         if balance[name] < 0:
             return True
     return any(balance[name] > 0 for name in HIGH_END_PRIORITY)
-
-
-def _open_anchor(low: bytes, start: int, end: int, raw: _RawText) -> bool:
-    """Whether more ``<a>`` than ``</a>`` are opened between ``start`` and ``end``, outside scripts and
-    comments: a link left open before the article (an image inside it is then a linked thumbnail, and the
-    article's first link closes it and all inside it). Counted in the markup between raw-text places."""
-    opened = closed = 0
-    position = start
-    for place_start, place_end in [*raw.within(start, end), (end, end)]:
-        if place_start > position:
-            opened += len(OPEN_ANCHOR.findall(low, position, place_start))
-            closed += len(CLOSE_ANCHOR.findall(low, position, place_start))
-        position = max(position, place_end)
-    return opened > closed
 
 
 def _outside_elements(page: bytes, low: bytes, start: int, end: int, raw: _RawText) -> list[bytes]:
