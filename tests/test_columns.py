@@ -170,6 +170,28 @@ def test_jsonld_authors(author, expected_author, expected_authors):
     assert (item["author"], item["authors"]) == (expected_author, expected_authors)
 
 
+SITE_WIDE_AUTHOR = f'<meta name="author" content="{DESK}">'  # the portal's name in every page's head
+
+
+@pytest.mark.parametrize(
+    ("head", "writer", "expected"),
+    [
+        pytest.param(SITE_WIDE_AUTHOR + '<meta property="article:author" content="كريم السيد">',
+                     '<div class="writer"><a href="/writer/163">كريم السيد</a></div>', "كريم السيد",
+                     id="site-wide-meta-then-article-author"),
+        pytest.param(SITE_WIDE_AUTHOR, '<div class="writer"><a href="/writer/163">كريم السيد</a></div>',
+                     "كريم السيد", id="site-wide-meta-then-writer-box"),
+        pytest.param(jsonld(headline="عنوان الخبر", author={"@type": "Organization", "name": DESK}),
+                     '<div class="writer">كتب: كريم السيد</div>', "كريم السيد", id="desk-in-jsonld-then-writer-box"),
+        pytest.param(SITE_WIDE_AUTHOR, f'<div class="writer">{DESK}</div>', DESK, id="desk-everywhere"),
+        pytest.param(SITE_WIDE_AUTHOR, "", DESK, id="desk-meta-alone"),
+    ],
+)
+def test_the_portal_named_in_every_page_is_not_the_byline_of_a_signed_story(head, writer, expected):
+    item, _ = crawl(column("عنوان الخبر", head=head, writer=writer, section="العالم"))
+    assert (item["author"], item["authors"]) == (expected, [expected])
+
+
 def test_byline_with_two_names_and_a_label():
     item, _ = crawl(column("عنوان الخبر", writer='<div class="writer">كتب: أحمد سمير ونهى محمود</div>'))
     assert item["author"] == "أحمد سمير ونهى محمود"  # as printed, for compatibility

@@ -120,3 +120,18 @@ def test_a_pager_without_rel_next_is_followed_by_its_numbers():
     url = f"{BASE}/category/72"
     output = list(spider.parse_listing(HtmlResponse(url=url, body=body, encoding="utf-8", request=Request(url))))
     assert [r.url for r in output if r.callback == spider.parse_listing] == [f"{BASE}/category/72?page=2"]
+
+
+def test_an_image_box_among_the_paragraphs_is_no_body_text():
+    image = """<div class="img-in-article"><figure><img src="/Upload/libfiles/1/2/3.jpg" alt="">
+        <figcaption>جانب من جولته التفقدية</figcaption></figure></div>"""
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{image}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+    assert "https://www.albawabhnews.com/Upload/libfiles/1/2/3.jpg" in item["images"]
+
+
+def test_a_box_with_an_image_and_its_own_text_keeps_the_text():
+    box = """<div class="note">ملاحظة المحرر <figure><img src="/Upload/libfiles/1/2/3.jpg">
+        <figcaption>صورة أرشيفية</figcaption></figure></div>"""
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{box}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nملاحظة المحرر\n\nالفقرة الأخيرة من الخبر."

@@ -39,6 +39,8 @@ ARTICLE_TYPES = frozenset(
 )
 TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:البوابة نيوز|البوابه نيوز|albawabhnews)\s*$", re.IGNORECASE)
 SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+#: A box's text when it holds an image: the figure (image and caption) is not body text.
+FIGURE_SKIPPED = SKIPPED_TEXT_TAGS | {"figure"}
 SPACED_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
                          "figure", "figcaption", "blockquote", "section", "article", "aside", "table", "img", "hr"})
 
@@ -164,6 +166,7 @@ BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
 BLOCKS_INSIDE = _css_query("p, div")
 EMBEDS = _css_query("iframe, blockquote.twitter-tweet, .instagram-media")
 PARAGRAPHS = _css_query("p")
+FIGURES = etree.XPath(".//figure")
 LINKS = _css_query("a[href]")
 WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
 TAGS_AFTER_ARTICLE = etree.XPath(
@@ -186,14 +189,15 @@ def element_text(root) -> str:
     return walked_text(root)
 
 
-def walked_text(root) -> str:
-    """:func:`element_text` by walking the element: every element's spacing rule applied."""
+def walked_text(root, skipped: frozenset[str] = SKIPPED_TEXT_TAGS) -> str:
+    """:func:`element_text` by walking the element: every element's spacing rule applied; the elements
+    ``skipped`` (lowercase tags) left out."""
     parts: list[str] = []
-    _collect_text(root, parts)
+    _collect_text(root, parts, skipped)
     return collapse_spaces("".join(parts))
 
 
-def _collect_text(element, parts: list[str]) -> None:
+def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_TEXT_TAGS) -> None:
     stack = [(element, False)]
     while stack:  # iterative: a deeply nested page must not exhaust the recursion limit
         node, closing = stack.pop()
@@ -204,7 +208,7 @@ def _collect_text(element, parts: list[str]) -> None:
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
-        if tag.lower() in SKIPPED_TEXT_TAGS or not tag:
+        if tag.lower() in skipped or not tag:
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
@@ -441,20 +445,28 @@ class ArticlePage:
         ))
 
     def author(self, title: str | None = None) -> str | None:
-        """The byline (JSON-LD, meta, then the page's writer box). An opinion column names its writer only in
-        its headline (SITE.md, "Seen since"): when no layer gives a name, or only the desk's signature
-        ``البوابة نيوز``, the writer the headline names is the author (``newscrawl/extract/author/headline``
-        and ``newscrawl/fields/author_from_headline``). :meth:`authors` then holds the names one by one."""
+        """The byline: JSON-LD, meta, then the page's writer box, the first that names a person, else the desk's
+        signature ``البوابة نيوز`` that one of them gives. An opinion column names its writer only in its
+        headline (SITE.md, "Seen since"): when no layer gives a name, or only the desk's signature, the writer
+        the headline names is the author (``newscrawl/extract/author/headline`` and
+        ``newscrawl/fields/author_from_headline``). :meth:`authors` then holds the names one by one."""
         found, layer, names = None, "missing", []
         for name, value in (
             ("jsonld", lambda: _author_name(self.jsonld.get("author"))),
-            ("meta", lambda: _not_url(self.meta("author", "article:author"))),
+            ("meta", lambda: _not_url(self.meta("author"))),
+            ("meta", lambda: _not_url(self.meta("article:author"))),
             ("dom", lambda: element_text(box) if (box := first(
                 self.article, ".writer, .author, [rel='author']")) is not None else None),
         ):
             if value := clean(value()):
-                found, layer = BYLINE_LABEL.sub("", value) or value, name
-                break
+                value = BYLINE_LABEL.sub("", value) or value
+                if found is None:
+                    found, layer = value, name
+                # A portal often names itself in every page's meta or JSON-LD author: a layer after it that
+                # names a person (the writer box) is the byline.
+                if not is_desk_name(value):
+                    found, layer = value, name
+                    break
         if layer == "jsonld":
             names = [n for entry in _author_names(self.jsonld.get("author")) for n in split_names(entry)]
         elif found:
@@ -633,6 +645,11 @@ class ArticlePage:
                                             in_related or bool(RELATED_BOX_CLASS.search(classes)))
                     if walk.ended:
                         return
+                elif len(root) and FIGURES(root):  # an image box: its caption is the image's, not the body's
+                    if text := walked_text(root, FIGURE_SKIPPED):
+                        yield walk.block(Block("div", text, self._links(root)))
+                    else:
+                        self.events["newscrawl/extract/body/skipped_figure"] += 1
                 else:
                     yield walk.block(Block("div", element_text(root), self._links(root)))
         if loose:
