@@ -1,6 +1,6 @@
 """Profile one full crawl of a generated site with py-spy and summarize where the time goes.
 
-    python -m benchmarks.profile [--articles 2000] [--rate 250]
+    python -m benchmarks.profile [--articles 2000] [--page-kb 100] [--rate 250]
 
 Serves a generated site (``benchmarks.site``), runs ``scrapy crawl albawabh`` against it under
 ``py-spy record`` (sampling, so the crawl runs at nearly full speed), and prints the share of samples
@@ -78,6 +78,8 @@ def summarize(raw: Path, top: int = 45) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="py-spy profile of one full crawl of a generated site.")
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--page-kb", type=float, default=None,
+                        help="pad the generated pages to about this many KB (default: today's pages)")
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
     raw = RESULTS / "profile.raw"
-    with SiteProcess(args.articles) as site, tempfile.TemporaryDirectory() as tmp:
+    with SiteProcess(args.articles, page_kb=args.page_kb) as site, tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "NEWSCRAWL_STATE": "off", "NEWSCRAWL_FEED_DIR": str(Path(tmp) / "feeds")}
         cmd = [py_spy, "record", "--rate", str(args.rate), "--format", "raw", "--output", str(raw), "--",
                *crawl_command("full", site.base_url, Path(tmp) / "stats.json")]
