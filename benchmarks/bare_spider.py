@@ -32,9 +32,13 @@ class BareSpider(scrapy.Spider):
         },
     }
 
+    #: Links already requested are not yielded again (see ``_request``).
+    dedupe = True
+
     def __init__(self, base_url: str = "http://127.0.0.1:8000", *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.base_url = base_url.rstrip("/")
+        self.seen: set[str] = set()
         self.allowed_domains = [urlsplit(self.base_url).hostname]
 
     async def start(self):
@@ -49,12 +53,22 @@ class BareSpider(scrapy.Spider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         for href in response.css("div.item-card a::attr(href), div.news-list div.item-li a::attr(href)").getall():
-            yield scrapy.Request(self._local(response, href), callback=self.parse_article)
+            yield from self._request(self._local(response, href), self.parse_article)
         for href in response.css("a[href*='/category/']::attr(href)").getall():
             if "?" not in href:
-                yield scrapy.Request(self._local(response, href), callback=self.parse)
+                yield from self._request(self._local(response, href), self.parse)
         if next_href := response.css("a[rel~='next']::attr(href)").get():
-            yield scrapy.Request(self._local(response, next_href), callback=self.parse)
+            yield from self._request(self._local(response, next_href), self.parse)
+
+    def _request(self, url: str, callback) -> Iterator[scrapy.Request]:
+        """A request for ``url`` unless this spider asked for it already (``dedupe``): every listing repeats
+        the menu and the "most read" cards, and a request that Scrapy's dupefilter drops still costs the
+        spider middlewares, the engine and a fingerprint. newscrawl keeps such a set too."""
+        if self.dedupe:
+            if url in self.seen:
+                return
+            self.seen.add(url)
+        yield scrapy.Request(url, callback=callback)
 
     def parse_article(self, response: Response) -> Iterator[dict]:
         yield {"url": response.url}

@@ -1,6 +1,6 @@
 """The crawl benchmark's second peer: the bare spider with Scrapy's own defaults where newscrawl tunes Scrapy
 (CONCURRENT_ITEMS, the stats collector, the meta-refresh middleware, the per-response callback check, the log
-formatter), beside
+formatter, its own set of links requested), beside
 the bare spider that shares every project setting."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def test_the_scrapy_defaults_peer_runs_with_scrapys_defaults(tmp_path: Path):
             assert "'CONCURRENT_ITEMS': 16" in log and "HeadMetaRefreshMiddleware" in log
             assert "'WARN_ON_GENERATOR_RETURN_VALUE': False" in log
             assert "'LOG_FORMATTER': 'newscrawl.logformatter.NewscrawlLogFormatter'" in log
+            assert "dupefilter/filtered" not in stats  # each link requested once, as newscrawl does
         else:
             assert stats["bench/stats_class"] == "scrapy.statscollectors.MemoryStatsCollector"
             assert not re.search(r"'CONCURRENT_ITEMS'", log)  # Scrapy's 100: not among the overridden settings
@@ -33,6 +34,7 @@ def test_the_scrapy_defaults_peer_runs_with_scrapys_defaults(tmp_path: Path):
             assert "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware" in log
             assert "HeadMetaRefreshMiddleware" not in log
             assert "'LOG_FORMATTER'" not in log  # Scrapy's own
+            assert stats["dupefilter/filtered"] > 0  # repeats left to Scrapy's dupefilter
 
 
 def test_the_table_shows_both_peers():
