@@ -185,11 +185,24 @@ SITE_WIDE_AUTHOR = f'<meta name="author" content="{DESK}">'  # the portal's name
                      '<div class="writer">كتب: كريم السيد</div>', "كريم السيد", id="desk-in-jsonld-then-writer-box"),
         pytest.param(SITE_WIDE_AUTHOR, f'<div class="writer">{DESK}</div>', DESK, id="desk-everywhere"),
         pytest.param(SITE_WIDE_AUTHOR, "", DESK, id="desk-meta-alone"),
+        pytest.param('<meta name="author" content="www.albawabhnews.com">',
+                     '<div class="writer"><a href="/writer/163">كريم السيد</a></div>', "كريم السيد",
+                     id="site-domain-meta-then-writer-box"),
+        pytest.param(SITE_WIDE_AUTHOR, f'<div class="writer">{DESK} 22/11/2023</div>', DESK,
+                     id="desk-and-a-date-in-the-writer-box"),
+        pytest.param(SITE_WIDE_AUTHOR + '<meta property="article:author" content="www.facebook.com/albawabhnews">',
+                     "", DESK, id="profile-link-without-scheme-is-no-name"),
     ],
 )
 def test_the_portal_named_in_every_page_is_not_the_byline_of_a_signed_story(head, writer, expected):
     item, _ = crawl(column("عنوان الخبر", head=head, writer=writer, section="العالم"))
     assert (item["author"], item["authors"]) == (expected, [expected])
+
+
+def test_a_writer_box_holding_only_its_label_names_no_one():
+    item, _ = crawl(column("عمرو فاروق يكتب: الشتاء الأوروبي", head=SITE_WIDE_AUTHOR,
+                           writer='<div class="writer">كتب:</div>'))
+    assert (item["author"], item["authors"]) == ("عمرو فاروق", ["عمرو فاروق"])
 
 
 def test_byline_with_two_names_and_a_label():

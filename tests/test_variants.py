@@ -135,3 +135,25 @@ def test_a_box_with_an_image_and_its_own_text_keeps_the_text():
         <figcaption>صورة أرشيفية</figcaption></figure></div>"""
     item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{box}<p>الفقرة الأخيرة من الخبر.</p>"))
     assert item["body"] == "الفقرة الأولى من الخبر.\n\nملاحظة المحرر\n\nالفقرة الأخيرة من الخبر."
+
+
+CARD = """<div class="card"><a href="/4912001"><figure><img src="/Upload/libfiles/1/2/4.jpg">
+    <figcaption>عنوان الخبر المرتبط</figcaption></figure></a></div>"""
+
+
+@pytest.mark.parametrize("read_also", [
+    pytest.param(f'<div class="related"><h2>اقرأ أيضا</h2>{CARD}</div>', id="boxed-with-heading"),
+    pytest.param(f"<p>اقرأ أيضا:</p>{CARD}", id="label-then-card"),
+])
+def test_a_read_also_card_with_a_thumbnail_is_a_related_link(read_also):
+    item, requests = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{read_also}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["related"] == [{"title": "عنوان الخبر المرتبط", "url": "https://www.albawabhnews.com/4912001"}]
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+    assert f"{BASE}/4912001" in requests
+
+
+def test_a_quote_inside_a_figure_stays_in_the_body():
+    quote = """<div class="quote"><figure><blockquote>الأمن المائي خط أحمر</blockquote>
+        <figcaption>وزير الري</figcaption></figure></div>"""
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{quote}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالأمن المائي خط أحمر\n\nالفقرة الأخيرة من الخبر."

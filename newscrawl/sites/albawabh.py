@@ -29,7 +29,7 @@ from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.page import Document, NeedsWholePage, article_document, attribute_value, class_token
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
 from newscrawl.text.arabic import clean_text, collapse_spaces, match_key
-from newscrawl.text.authors import is_desk_name, split_names, writer_from_headline
+from newscrawl.text.authors import is_desk_name, may_be_a_person, split_names, writer_from_headline
 from newscrawl.text.blocks import Block, Link
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,8 @@ ARTICLE_TYPES = frozenset(
 )
 TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:البوابة نيوز|البوابه نيوز|albawabhnews)\s*$", re.IGNORECASE)
 SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
-#: A box's text when it holds an image: the figure (image and caption) is not body text.
-FIGURE_SKIPPED = SKIPPED_TEXT_TAGS | {"figure"}
+#: A box's text when it holds an image: the caption is not body text (a quote inside the figure is).
+CAPTION_SKIPPED = SKIPPED_TEXT_TAGS | {"figcaption"}
 SPACED_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
                          "figure", "figcaption", "blockquote", "section", "article", "aside", "table", "img", "hr"})
 
@@ -77,6 +77,7 @@ ACTIVE_CLASS = class_token("active")  # the menu's active item (li.active, a.act
 ERROR_PAGE_TEXT = re.compile(r"server error in '/' application|\bruntime error\b|^(?:عذرا|عفوا)\W*حدث خطا")
 # "كتب: فلان" / "بقلم: فلان": the byline's label is not the author's name.
 BYLINE_LABEL = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد|كتبه)\s*[:：\-–]?\s+")
+BYLINE_LABEL_ALONE = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد|كتبه)\s*[:：\-–]?\s*$")
 LISTING_CARD_LINKS = "div.item-card a[href]"
 SIDEBAR_LINKS = "div.news-list div.item-li a[href]"
 
@@ -460,11 +461,13 @@ class ArticlePage:
         ):
             if value := clean(value()):
                 value = BYLINE_LABEL.sub("", value) or value
+                if BYLINE_LABEL_ALONE.match(value):  # "كتب:" with no name after it
+                    continue
                 if found is None:
                     found, layer = value, name
                 # A portal often names itself in every page's meta or JSON-LD author: a layer after it that
                 # names a person (the writer box) is the byline.
-                if not is_desk_name(value):
+                if may_be_a_person(value):
                     found, layer = value, name
                     break
         if layer == "jsonld":
@@ -646,8 +649,11 @@ class ArticlePage:
                     if walk.ended:
                         return
                 elif len(root) and FIGURES(root):  # an image box: its caption is the image's, not the body's
-                    if text := walked_text(root, FIGURE_SKIPPED):
-                        yield walk.block(Block("div", text, self._links(root)))
+                    links = self._links(root)
+                    if text := walked_text(root, CAPTION_SKIPPED):
+                        yield walk.block(Block("div", text, links))
+                    elif any(link.article_id for link in links):  # a card: its caption is its title
+                        yield walk.block(Block("div", element_text(root), links))
                     else:
                         self.events["newscrawl/extract/body/skipped_figure"] += 1
                 else:
@@ -941,7 +947,8 @@ def _jsonld_names(value: object, depth: int = 0) -> list[str]:
 
 
 def _not_url(value: str | None) -> str | None:
-    return None if value and value.strip().lower().startswith(("http://", "https://")) else value
+    """``value``, unless it is a link (a profile URL in ``article:author``), scheme or not."""
+    return None if value and value.strip().lower().startswith(("http://", "https://", "//", "www.")) else value
 
 
 def _image_urls(value: object) -> Iterator[str]:

@@ -28,6 +28,11 @@ from newscrawl.text.arabic import clean_text, match_key
 
 #: The desk's own signature (SITE.md: desk stories are signed البوابة نيوز), by match key.
 DESK_NAMES = frozenset({match_key("البوابة نيوز"), match_key("البوابه نيوز"), "albawabhnews", "albawabh news"})
+#: How a byline that is the desk's, or starts as it, begins: ``البوابة نيوز - وكالات``, ``بوابة نيوز``; the
+#: site's domain anywhere (``www.albawabhnews.com``). Spaceless match keys.
+_DESK_STARTS = tuple(sorted(
+    {name.replace(" ", "") for name in DESK_NAMES} | {match_key("بوابة نيوز").replace(" ", "")}
+))
 
 #: Titles that may stand before a writer's name in a headline (kept in the name, repeatable:
 #: ``أ.د.``, ``اللواء أ.ح``, ``الكاتب الصحفي``).
@@ -109,6 +114,16 @@ WAW_NAMES = frozenset(
 def is_desk_name(name: str | None) -> bool:
     """True for the desk's own signature (``البوابة نيوز``), which is not a person's name."""
     return bool(name) and match_key(name) in DESK_NAMES
+
+
+def may_be_a_person(name: str | None) -> bool:
+    """False for a byline that cannot be one person's name: the desk's signature or one that starts with it
+    (``البوابة نيوز - وكالات``), the site's domain, or one holding digits (``البوابة نيوز 22/11/2023``). A page
+    naming the portal in every head (``<meta name="author">``) leaves the writer box's name to be found."""
+    if not name or any(ch.isdigit() for ch in name):
+        return False
+    key = match_key(name).replace(" ", "")
+    return bool(key) and not key.startswith(_DESK_STARTS) and "albawabhnews" not in key
 
 
 def writer_from_headline(headline: str | None) -> str | None:
