@@ -17,9 +17,10 @@ from newscrawl.failures import describe
 
 
 def configured_level(settings) -> int:
-    """The level Scrapy's own handler lets through: ``LOG_LEVEL``, or DEBUG (everything made) when Scrapy
-    installs no handler (``LOG_ENABLED`` off: whatever logging the caller set up decides) or the level is not
-    one logging knows."""
+    """The level Scrapy's own handler lets through: ``LOG_LEVEL``, or DEBUG (everything made) with
+    ``LOG_ENABLED`` off (whatever logging the caller set up decides) or a level logging does not know. A
+    program that runs crawls with its own DEBUG handler (``CrawlerRunner``) sets ``LOG_LEVEL`` to DEBUG to
+    keep these lines."""
     if not settings.getbool("LOG_ENABLED", True):
         return logging.DEBUG
     level = settings.get("LOG_LEVEL", logging.DEBUG)
