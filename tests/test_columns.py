@@ -163,6 +163,14 @@ def test_a_desk_story_keeps_the_desk_signature():
             ["سارة علي"],
             id="url-not-a-name",
         ),
+        pytest.param(
+            [{"@type": "Organization", "name": "البوابة نيوز"}, {"@type": "Person", "name": "سارة علي"}],
+            "سارة علي",
+            ["سارة علي"],
+            id="the-portal-beside-a-person",
+        ),
+        pytest.param({"@type": "Organization", "name": "البوابة نيوز"}, "البوابة نيوز", ["البوابة نيوز"],
+                     id="the-portal-alone"),
     ],
 )
 def test_jsonld_authors(author, expected_author, expected_authors):

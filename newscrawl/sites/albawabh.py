@@ -925,14 +925,21 @@ def _first_str(value: object) -> str | None:
 
 
 def _author_name(value: object) -> str | None:
-    """A JSON-LD ``author`` as one byline: the names joined with ``، `` (URLs are not names)."""
-    names = _jsonld_names(value)
+    """A JSON-LD ``author`` as one byline: the names joined with ``، `` (URLs are not names; the portal's own
+    name beside a person's, ``[Organization البوابة نيوز, Person …]``, is not an author's)."""
+    names = _people_first(_jsonld_names(value))
     return "، ".join(names) if names else None
 
 
 def _author_names(value: object) -> list[str]:
     """Each author's name of a JSON-LD ``author`` (a string, an object, or a list of either), label removed."""
-    return [BYLINE_LABEL.sub("", name) or name for name in _jsonld_names(value)]
+    return _people_first([BYLINE_LABEL.sub("", name) or name for name in _jsonld_names(value)])
+
+
+def _people_first(names: list[str]) -> list[str]:
+    """The names that may be people's, when there are any; else all of them (a desk story's signature)."""
+    people = [name for name in names if may_be_a_person(BYLINE_LABEL.sub("", name) or name)]
+    return people or names
 
 
 def _jsonld_names(value: object, depth: int = 0) -> list[str]:
