@@ -32,7 +32,7 @@ class BareSpider(scrapy.Spider):
         },
     }
 
-    #: Links already requested are not yielded again (see ``_request``).
+    #: Links already requested are not yielded again (see ``_unseen``).
     dedupe = True
 
     def __init__(self, base_url: str = "http://127.0.0.1:8000", *args: Any, **kwargs: Any):
@@ -53,22 +53,25 @@ class BareSpider(scrapy.Spider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         for href in response.css("div.item-card a::attr(href), div.news-list div.item-li a::attr(href)").getall():
-            yield from self._request(self._local(response, href), self.parse_article)
+            if self._unseen(url := self._local(response, href)):
+                yield scrapy.Request(url, callback=self.parse_article)
         for href in response.css("a[href*='/category/']::attr(href)").getall():
-            if "?" not in href:
-                yield from self._request(self._local(response, href), self.parse)
-        if next_href := response.css("a[rel~='next']::attr(href)").get():
-            yield from self._request(self._local(response, next_href), self.parse)
+            if "?" not in href and self._unseen(url := self._local(response, href)):
+                yield scrapy.Request(url, callback=self.parse)
+        if (next_href := response.css("a[rel~='next']::attr(href)").get()) and self._unseen(
+                url := self._local(response, next_href)):
+            yield scrapy.Request(url, callback=self.parse)
 
-    def _request(self, url: str, callback) -> Iterator[scrapy.Request]:
-        """A request for ``url`` unless this spider asked for it already (``dedupe``): every listing repeats
-        the menu and the "most read" cards, and a request that Scrapy's dupefilter drops still costs the
-        spider middlewares, the engine and a fingerprint. newscrawl keeps such a set too."""
-        if self.dedupe:
-            if url in self.seen:
-                return
-            self.seen.add(url)
-        yield scrapy.Request(url, callback=callback)
+    def _unseen(self, url: str) -> bool:
+        """Whether to request ``url``: not when this spider asked for it already (``dedupe``). Every listing
+        repeats the menu and the "most read" cards, and a request that Scrapy's dupefilter drops still costs
+        the spider middlewares, the engine and a fingerprint; newscrawl keeps such a set too."""
+        if not self.dedupe:
+            return True
+        if url in self.seen:
+            return False
+        self.seen.add(url)
+        return True
 
     def parse_article(self, response: Response) -> Iterator[dict]:
         yield {"url": response.url}

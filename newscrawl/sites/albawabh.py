@@ -76,8 +76,9 @@ ACTIVE_CLASS = class_token("active")  # the menu's active item (li.active, a.act
 # A page with a NewsArticle JSON-LD or a publication date is an article, whatever its headline says.
 ERROR_PAGE_TEXT = re.compile(r"server error in '/' application|\bruntime error\b|^(?:عذرا|عفوا)\W*حدث خطا")
 # "كتب: فلان" / "بقلم: فلان": the byline's label is not the author's name.
-BYLINE_LABEL = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد|كتبه)\s*[:：\-–]?\s+")
-BYLINE_LABEL_ALONE = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد|كتبه)\s*[:：\-–]?\s*$")
+_BYLINE_LABEL = r"^(?:كتب|كتبت|بقلم|إعداد|اعداد|كتبه)\s*[:：\-–]?"
+BYLINE_LABEL = re.compile(_BYLINE_LABEL + r"\s+")
+BYLINE_LABEL_ALONE = re.compile(_BYLINE_LABEL + r"\s*$")  # "كتب:" with no name after it
 LISTING_CARD_LINKS = "div.item-card a[href]"
 SIDEBAR_LINKS = "div.news-list div.item-li a[href]"
 
@@ -460,8 +461,8 @@ class ArticlePage:
                 self.article, ".writer, .author, [rel='author']")) is not None else None),
         ):
             if value := clean(value()):
-                value = BYLINE_LABEL.sub("", value) or value
-                if BYLINE_LABEL_ALONE.match(value):  # "كتب:" with no name after it
+                value = _unlabelled(value)
+                if BYLINE_LABEL_ALONE.match(value):
                     continue
                 if found is None:
                     found, layer = value, name
@@ -933,13 +934,18 @@ def _author_name(value: object) -> str | None:
 
 def _author_names(value: object) -> list[str]:
     """Each author's name of a JSON-LD ``author`` (a string, an object, or a list of either), label removed."""
-    return _people_first([BYLINE_LABEL.sub("", name) or name for name in _jsonld_names(value)])
+    return _people_first([_unlabelled(name) for name in _jsonld_names(value)])
 
 
 def _people_first(names: list[str]) -> list[str]:
     """The names that may be people's, when there are any; else all of them (a desk story's signature)."""
-    people = [name for name in names if may_be_a_person(BYLINE_LABEL.sub("", name) or name)]
+    people = [name for name in names if may_be_a_person(_unlabelled(name))]
     return people or names
+
+
+def _unlabelled(name: str) -> str:
+    """A byline without its leading label (``كتب: فلان`` -> ``فلان``); a label alone is kept as it is."""
+    return BYLINE_LABEL.sub("", name) or name
 
 
 def _jsonld_names(value: object, depth: int = 0) -> list[str]:
