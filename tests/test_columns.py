@@ -200,6 +200,9 @@ SITE_WIDE_AUTHOR = f'<meta name="author" content="{DESK}">'  # the portal's name
                      id="desk-and-a-date-in-the-writer-box"),
         pytest.param(SITE_WIDE_AUTHOR + '<meta property="article:author" content="www.facebook.com/albawabhnews">',
                      "", DESK, id="profile-link-without-scheme-is-no-name"),
+        pytest.param(SITE_WIDE_AUTHOR, '<div class="writer">www.</div>', DESK, id="a-link-in-the-writer-box"),
+        pytest.param(SITE_WIDE_AUTHOR, '<div class="writer">' + "كريم السيد " * 30 + "</div>", DESK,
+                     id="a-writer-box-longer-than-any-byline"),
     ],
 )
 def test_the_portal_named_in_every_page_is_not_the_byline_of_a_signed_story(head, writer, expected):

@@ -157,3 +157,9 @@ def test_a_quote_inside_a_figure_stays_in_the_body():
         <figcaption>وزير الري</figcaption></figure></div>"""
     item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{quote}<p>الفقرة الأخيرة من الخبر.</p>"))
     assert item["body"] == "الفقرة الأولى من الخبر.\n\nالأمن المائي خط أحمر\n\nالفقرة الأخيرة من الخبر."
+
+
+def test_a_paragraph_inside_an_unclosed_caption_stays_in_the_body():
+    # libxml2 puts the paragraph inside the <figcaption> left open: body text is not lost with the caption
+    item, _ = crawl(page(body="<p>الفقرة الأولى من الخبر.</p><div><figure><figcaption>تعليق<p>الفقرة الأخيرة.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nتعليق الفقرة الأخيرة."

@@ -29,7 +29,7 @@ from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.page import Document, NeedsWholePage, article_document, attribute_value, class_token
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
 from newscrawl.text.arabic import clean_text, collapse_spaces, match_key
-from newscrawl.text.authors import is_desk_name, may_be_a_person, split_names, writer_from_headline
+from newscrawl.text.authors import is_desk_name, looks_like_url, may_be_a_person, split_names, writer_from_headline
 from newscrawl.text.blocks import Block, Link
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,9 @@ BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
 BLOCKS_INSIDE = _css_query("p, div")
 EMBEDS = _css_query("iframe, blockquote.twitter-tweet, .instagram-media")
 PARAGRAPHS = _css_query("p")
-FIGURES = etree.XPath(".//figure")
+# A box holding an image whose caption is a caption: a figcaption holding paragraphs is markup left open around
+# the body's text (an unclosed <figcaption>), read as text.
+IMAGE_BOX = etree.XPath("boolean(.//figure) and not(.//figcaption//p)")
 LINKS = _css_query("a[href]")
 WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
 TAGS_AFTER_ARTICLE = etree.XPath(
@@ -649,7 +651,7 @@ class ArticlePage:
                                             in_related or bool(RELATED_BOX_CLASS.search(classes)))
                     if walk.ended:
                         return
-                elif len(root) and FIGURES(root):  # an image box: its caption is the image's, not the body's
+                elif len(root) and IMAGE_BOX(root):  # an image box: its caption is the image's, not the body's
                     links = self._links(root)
                     if text := walked_text(root, CAPTION_SKIPPED):
                         yield walk.block(Block("div", text, links))
@@ -960,8 +962,7 @@ def _jsonld_names(value: object, depth: int = 0) -> list[str]:
 
 
 def _not_url(value: str | None) -> str | None:
-    """``value``, unless it is a link (a profile URL in ``article:author``), scheme or not."""
-    return None if value and value.strip().lower().startswith(("http://", "https://", "//", "www.")) else value
+    return None if looks_like_url(value) else value
 
 
 def _image_urls(value: object) -> Iterator[str]:

@@ -116,11 +116,21 @@ def is_desk_name(name: str | None) -> bool:
     return bool(name) and match_key(name) in DESK_NAMES
 
 
+#: No byline of people's names is longer: a "writer box" beyond it holds something else.
+MAX_BYLINE = 200
+
+
+def looks_like_url(value: str | None) -> bool:
+    """True for a link rather than a name (a profile URL in ``article:author``), with a scheme or not."""
+    return bool(value) and value.strip().lower().startswith(("http://", "https://", "//", "www."))
+
+
 def may_be_a_person(name: str | None) -> bool:
     """False for a byline that cannot be one person's name: the desk's signature or one that starts with it
-    (``البوابة نيوز - وكالات``), the site's domain, or one holding digits (``البوابة نيوز 22/11/2023``). A page
-    naming the portal in every head (``<meta name="author">``) leaves the writer box's name to be found."""
-    if not name or any(ch.isdigit() for ch in name):
+    (``البوابة نيوز - وكالات``), the site's domain or another link, one holding digits (``البوابة نيوز
+    22/11/2023``), or one longer than :data:`MAX_BYLINE`. A page naming the portal in every head (``<meta
+    name="author">``) leaves the writer box's name to be found."""
+    if not name or len(name) > MAX_BYLINE or looks_like_url(name) or any(ch.isdigit() for ch in name):
         return False
     key = match_key(name).replace(" ", "")
     return bool(key) and not key.startswith(_DESK_STARTS) and "albawabhnews" not in key
