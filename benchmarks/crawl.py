@@ -202,7 +202,7 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
     full crawl then the bare spider, so a change of load hits every variant. Then the parse costs on a
     sample of the served article pages (``benchmarks.parse_cost``). One summary per variant. ``scrapy_peer``:
     also the bare spider with Scrapy's defaults (``benchmarks/bare_scrapy_spider.py``) in each round."""
-    from benchmarks.parse_cost import fetch_sample, measure_parsers
+    from benchmarks.parse_cost import fetch_sample, measure_item_path, measure_parsers, sample_ids
     from benchmarks.site import FIRST_ID
 
     results: dict[tuple, list[CrawlRun]] = {}
@@ -220,11 +220,15 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
                         f"{run.pages_per_s:.0f} pages/s, {run.items} items, peak RSS {run.peak_rss_mb:.0f} MB, "
                         f"CPU {1000 * run.cpu_s / max(1, run.pages):.2f} ms/page, server CPU {run.server_cpu_s:.1f} s, "
                         f"exit {run.returncode} ({time.perf_counter() - started:.0f} s with start-up)")
-        sample = fetch_sample(site.base_url, [str(FIRST_ID + i) for i in range(articles)], parse_sample)
+        article_ids = [str(FIRST_ID + i) for i in range(articles)]
+        sample = fetch_sample(site.base_url, article_ids, parse_sample)
+        base_url = site.base_url
     parse_ms = measure_parsers(sample)
+    item_ms = measure_item_path(sample, base_url, sample_ids(article_ids, parse_sample))["ms"]
     sample_kb = round(statistics.fmean(len(body) for body in sample) / 1024, 1)
     log(f"  parse, {len(sample)} served article pages of {sample_kb} KB: "
-        + ", ".join(f"{name} {ms:.2f} ms" for name, ms in parse_ms.items()))
+        + ", ".join(f"{name} {ms:.2f} ms" for name, ms in parse_ms.items())
+        + f"; newscrawl's item path (pipelines and feed line) {item_ms:.2f} ms")
     summaries = []
     for items in concurrent_items:
         full, bare = results[(items, "full")], results[(items, "bare")]
@@ -247,6 +251,7 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
             "run_list": [asdict(r) for r in full + bare],
             "parse_sample": {"pages": len(sample), "mean_kb": sample_kb},
             "parse_ms_per_article_page": parse_ms,
+            "item_path_ms_per_article_page": item_ms,
         }
         summary["ratio"] = round(summary["full_pages_per_s"] / summary["bare_pages_per_s"], 3)
         # The same comparison in CPU time per page: what the ratio would be on an idle machine, less sensitive
@@ -261,6 +266,7 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
         summary["bare_plus_parse_cpu_ratio"] = {
             name: round(summary["bare_cpu_ms_per_page"] / (summary["bare_cpu_ms_per_page"] + ms), 3)
             for name, ms in per_page.items()}
+        summary["floor_cpu_ratio"] = floor_ratios(summary["bare_cpu_ms_per_page"], parse_ms, item_ms, articles, pages)
         if peer := results.get((items, "bare-scrapy")):
             summary["bare_scrapy_pages_per_s"] = median([r.pages_per_s for r in peer])
             summary["bare_scrapy_cpu_ms_per_page"] = median2([1000 * r.cpu_s / r.pages for r in peer if r.pages])
@@ -274,6 +280,18 @@ def bench_size(articles: int, runs: int, workdir: Path, log=print, page_kb: floa
                                and len(summary["pages"]) == 1)
         summaries.append(summary)
     return summaries
+
+
+def floor_ratios(bare_ms: float, parse_ms: dict[str, float], item_ms: float, articles: int,
+                 pages: int) -> dict[str, float]:
+    """Per parser, the CPU ratio to the bare spider (``bare_ms`` a page) of a crawl that parsed each article page
+    (``parse_ms``) and ran newscrawl's item path on it (``item_ms``) with extraction itself free: the floor of
+    any extraction design that keeps newscrawl's output, the most the full crawl can reach on that parser.
+    Article-page costs are spread over all ``pages`` crawled (listings are ``pages - articles``)."""
+    if not pages:
+        return {}
+    share = articles / pages
+    return {name: round(bare_ms / (bare_ms + (ms + item_ms) * share), 3) for name, ms in parse_ms.items()}
 
 
 def median2(values: list[float]) -> float:
@@ -364,13 +382,19 @@ def crawl_table(result: dict) -> str:
         sites.setdefault((s["page_kb"], s["articles"]), s)
     if any(s.get("parse_ms_per_article_page") for s in sites.values()):
         lines += ["", "Parse of one article page, CPU ms (in-process, a sample of the served pages); its share of "
-                  "the full crawl's CPU per page; the CPU ratio of a bare spider that did that parse and nothing else.",
-                  "", "| page KB | articles | parser | ms / article page | share of full CPU | bare + parse ratio |",
-                  "|---:|---:|---|---:|---:|---:|"]
+                  "the full crawl's CPU per page; the CPU ratio of a bare spider that did that parse and nothing else; "
+                  "and of one that also ran newscrawl's item path (its pipelines and feed line: ms in the last column) "
+                  "with extraction free, the floor of any extraction built on that parser.",
+                  "", "| page KB | articles | parser | ms / article page | share of full CPU | bare + parse ratio | "
+                  "+ item path ratio | item path ms |",
+                  "|---:|---:|---|---:|---:|---:|---:|---:|"]
         for s in sites.values():
+            item_ms = s.get("item_path_ms_per_article_page")
             for name, ms in s.get("parse_ms_per_article_page", {}).items():
+                floor = s.get("floor_cpu_ratio", {}).get(name)
                 lines.append(f"| {s['parse_sample']['mean_kb']:.0f} | {s['articles']:,} | {name} | {ms:.2f} | "
-                             f"{s['parse_share_of_full_cpu'][name]:.0%} | {s['bare_plus_parse_cpu_ratio'][name]:.0%} |")
+                             f"{s['parse_share_of_full_cpu'][name]:.0%} | {s['bare_plus_parse_cpu_ratio'][name]:.0%} | "
+                             + (f"{floor:.0%} | {item_ms:.2f} |" if floor is not None else " | |"))
     return "\n".join(lines)
 
 

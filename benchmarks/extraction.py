@@ -138,17 +138,6 @@ def char_f1(reference: str, extracted: str) -> float:
 # -- the extractors: a page (dict with "html", "bytes", "url") in, body text out ----------------------
 
 
-class _NullStats:  # what the pipelines need of Scrapy's stats collector
-    def inc_value(self, key, count=1, start=0):
-        pass
-
-    def set_value(self, key, value):
-        pass
-
-    def get_value(self, key, default=None):
-        return default
-
-
 def newscrawl_extract(page_bytes: bytes, url: str):
     """The crawl's extraction of one article page: its bytes in, the item (or None) out.
 
@@ -178,11 +167,12 @@ def newscrawl_extraction_only() -> Callable[[dict], str]:
 
 def newscrawl_extractor() -> Callable[[dict], str]:
     """``newscrawl_extract`` then the text pipelines the crawl runs on every item (clean, read-also, dates)."""
+    from benchmarks.parse_cost import NullStats
     from newscrawl.pipelines.clean import CleanTextPipeline
     from newscrawl.pipelines.dates import DatesPipeline
     from newscrawl.pipelines.related import RelatedPipeline
 
-    pipelines = [CleanTextPipeline(_NullStats()), RelatedPipeline(_NullStats()), DatesPipeline(_NullStats())]
+    pipelines = [CleanTextPipeline(NullStats()), RelatedPipeline(NullStats()), DatesPipeline(NullStats())]
 
     def extract(page: dict) -> str:
         item = newscrawl_extract(page["bytes"], page["url"])

@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from benchmarks.crawl import parse_concurrent_items, parse_page_kbs
-from benchmarks.parse_cost import head_and_article, lxml_slice, measure_parsers
+from benchmarks.crawl import floor_ratios, parse_concurrent_items, parse_page_kbs
+from benchmarks.parse_cost import head_and_article, lxml_slice, measure_item_path, measure_parsers, sample_ids
 from tests.conftest import ROOT
 
 PAGE = (b'<!DOCTYPE html><html lang="ar"><head><title>t</title><meta property="og:title" content="x"></head>'
@@ -39,8 +39,29 @@ def test_a_page_without_an_article_element_is_parsed_whole():
 
 def test_parse_costs_name_each_parser():
     costs = measure_parsers([PAGE] * 3, rounds=1)
-    assert {"lxml whole page", "lxml head + article slice"} <= costs.keys()
+    assert {"lxml whole page", "lxml head + article slice", "newscrawl slice"} <= costs.keys()
     assert all(ms >= 0 for ms in costs.values())
+
+
+def test_the_item_path_runs_the_pipelines_and_writes_the_feed_lines():
+    """Three saved article pages, each given twice: three lines written, the repeats dropped by the validate
+    pipeline as duplicates, as in a crawl."""
+    paths = sorted((ROOT / "tests" / "site" / "pages" / "articles").glob("*.html"))[:3]
+    pages, ids = [path.read_bytes() for path in paths] * 2, [path.stem for path in paths] * 2
+    path = measure_item_path(pages, "http://127.0.0.1:8000", ids, rounds=1)
+    assert (path["lines"], path["dropped"]) == (3, 3)
+    assert path["ms"] > 0
+
+
+def test_the_floor_spreads_article_costs_over_every_page():
+    # 2,000 of 2,110 pages are articles: (0.6 + 0.4) ms an article is 0.948 ms a page; 1.8 / 2.748 = 0.655.
+    assert floor_ratios(1.8, {"lexbor whole page": 0.6}, 0.4, 2000, 2110) == {"lexbor whole page": 0.655}
+    assert floor_ratios(1.8, {"x": 0.6}, 0.4, 0, 0) == {}
+
+
+def test_the_sample_spreads_over_the_ids():
+    assert sample_ids([str(i) for i in range(10)], 3) == ["0", "3", "6"]
+    assert sample_ids(["1", "2"], 100) == ["1", "2"]
 
 
 def test_option_lists():
