@@ -163,3 +163,67 @@ def test_a_paragraph_inside_an_unclosed_caption_stays_in_the_body():
     # libxml2 puts the paragraph inside the <figcaption> left open: body text is not lost with the caption
     item, _ = crawl(page(body="<p>الفقرة الأولى من الخبر.</p><div><figure><figcaption>تعليق<p>الفقرة الأخيرة.</p>"))
     assert item["body"] == "الفقرة الأولى من الخبر.\n\nتعليق الفقرة الأخيرة."
+
+
+# -- found by a third copy of the site written from SITE.md alone (2,000 and 3,000 articles, two seeds) -------
+
+
+def test_a_word_split_by_an_inline_element_stays_one_word():
+    # A bare lead text node with markup inside a word and before a comma, as an editor's colour or bold leaves it
+    body = ('بلغ حجم الاستثمارات <span style="color: #b3121d;">الأردن</span>ية في مصر نحو ٣٩ مليار دولار.\n'
+            "<p>وبحسب وسائل إعلام <strong>البيلاروسية</strong>، فإن الجانبين ناقشا <b>التعاون</b> "
+            "<b>الاقتصادي</b>.</p>")
+    item, _ = crawl(page(body=body))
+    assert item["body"] == ("بلغ حجم الاستثمارات الأردنية في مصر نحو ٣٩ مليار دولار.\n\n"
+                            "وبحسب وسائل إعلام البيلاروسية، فإن الجانبين ناقشا التعاون الاقتصادي.")
+
+
+def test_bare_text_with_inline_elements_keeps_its_own_spacing():
+    body = 'قال <a href="/tag/200922">ماجد عثمان</a>، في تصريحات <strong>خاصة</strong> <em>اليوم</em>.<br>السطر الثاني.'
+    item, _ = crawl(page(body=body))
+    assert item["body"] == "قال ماجد عثمان، في تصريحات خاصة اليوم.\n\nالسطر الثاني."
+
+
+def test_lines_of_one_paragraph_are_blocks_of_their_own():
+    # The whole body in one <p>, its paragraphs ended by <br> (shift-enter in the CMS's editor)
+    body = "<p>الفقرة الأولى من الخبر.<br>\nالفقرة الثانية من الخبر.<br>\nالفقرة الأخيرة من الخبر.</p>"
+    item, _ = crawl(page(body=body))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الثانية من الخبر.\n\nالفقرة الأخيرة من الخبر."
+
+
+def test_a_read_also_line_glued_inside_a_paragraph_leaves_the_body():
+    body = ("<p>الفقرة الأولى من الخبر. تواصل المباحث تحرياتها حول الواقعة.<br>"
+            '<strong>اقرأ أيضًا</strong><strong><a href="/4647393" target="_blank">التضخم السنوي يتراجع إلى 10.9%</a>'
+            '</strong><br><span style="color:#b3121d">ذات صلة:</span> <a href="http://albawabhnews.com/4646207">'
+            "سعر الذهب اليوم</a><br>الفقرة الأخيرة من الخبر.</p>")
+    item, requests = crawl(page(body=body))
+    assert item["related"] == [
+        {"title": "التضخم السنوي يتراجع إلى 10.9%", "url": "https://www.albawabhnews.com/4647393"},
+        {"title": "سعر الذهب اليوم", "url": "https://www.albawabhnews.com/4646207"}]
+    assert item["body"] == ("الفقرة الأولى من الخبر. تواصل المباحث تحرياتها حول الواقعة.\n\n"
+                            "الفقرة الأخيرة من الخبر.")
+    assert {f"{BASE}/4647393", f"{BASE}/4646207"} <= set(requests)
+
+
+def test_an_image_box_with_a_caption_span_is_no_body_text():
+    box = """<div class="img-box"><img src="/images/placeholder.png" data-src="/Upload/libfiles/2855/5/514449.jpg"
+        alt="" width="760" height="428"><span class="caption">خلال الفعالية</span></div>"""
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{box}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+    assert "https://www.albawabhnews.com/Upload/libfiles/2855/5/514449.jpg" in item["images"]
+
+
+def test_a_box_with_an_image_and_text_that_is_no_caption_keeps_the_text():
+    box = """<div class="note"><img src="/Upload/libfiles/1/2/3.jpg"><span>ملاحظة المحرر</span></div>"""
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{box}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nملاحظة المحرر\n\nالفقرة الأخيرة من الخبر."
+
+
+@pytest.mark.parametrize("line", [
+    '<p>تابعوا آخر أخبار البوابة نيوز عبر <a href="https://news.google.com/publications/x">Google News</a></p>',
+    '<p><strong>لمتابعة أحدث الأخبار تابع البوابة نيوز على <a href="https://news.google.com/x">جوجل نيوز</a>'
+    "</strong></p>",
+])
+def test_the_editors_follow_us_on_google_news_lines_are_no_body_text(line):
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{line}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."

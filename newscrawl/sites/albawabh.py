@@ -39,8 +39,10 @@ ARTICLE_TYPES = frozenset(
 )
 TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:البوابة نيوز|البوابه نيوز|albawabhnews)\s*$", re.IGNORECASE)
 SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
-#: A box's text when it holds an image: the caption is not body text (a quote inside the figure is).
+#: A box's text when it holds an image: the caption (a figcaption, or an element whose class names a caption:
+#: ``span.caption``, ``p.img-caption``) is not body text; a quote inside the figure is.
 CAPTION_SKIPPED = SKIPPED_TEXT_TAGS | {"figcaption"}
+CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
 SPACED_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
                          "figure", "figcaption", "blockquote", "section", "article", "aside", "table", "img", "hr"})
 
@@ -168,9 +170,10 @@ BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
 BLOCKS_INSIDE = _css_query("p, div")
 EMBEDS = _css_query("iframe, blockquote.twitter-tweet, .instagram-media")
 PARAGRAPHS = _css_query("p")
-# A box holding an image whose caption is a caption: a figcaption holding paragraphs is markup left open around
-# the body's text (an unclosed <figcaption>), read as text.
-IMAGE_BOX = etree.XPath("boolean(.//figure) and not(.//figcaption//p)")
+# A box holding an image (a figure, or an <img> beside its caption: div.img-box > img + span.caption), whose
+# caption is a caption: a figcaption holding paragraphs is markup left open around the body's text (an unclosed
+# <figcaption>), read as text.
+IMAGE_BOX = etree.XPath("(boolean(.//figure) or boolean(.//img)) and not(.//figcaption//p)")
 LINKS = _css_query("a[href]")
 WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
 TAGS_AFTER_ARTICLE = etree.XPath(
@@ -193,15 +196,16 @@ def element_text(root) -> str:
     return walked_text(root)
 
 
-def walked_text(root, skipped: frozenset[str] = SKIPPED_TEXT_TAGS) -> str:
+def walked_text(root, skipped: frozenset[str] = SKIPPED_TEXT_TAGS, skipped_class: re.Pattern | None = None) -> str:
     """:func:`element_text` by walking the element: every element's spacing rule applied; the elements
-    ``skipped`` (lowercase tags) left out."""
+    ``skipped`` (lowercase tags), and those inside it whose class ``skipped_class`` finds, left out."""
     parts: list[str] = []
-    _collect_text(root, parts, skipped)
+    _collect_text(root, parts, skipped, skipped_class)
     return collapse_spaces("".join(parts))
 
 
-def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_TEXT_TAGS) -> None:
+def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_TEXT_TAGS,
+                  skipped_class: re.Pattern | None = None) -> None:
     stack = [(element, False)]
     while stack:  # iterative: a deeply nested page must not exhaust the recursion limit
         node, closing = stack.pop()
@@ -212,7 +216,8 @@ def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_T
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
-        if tag.lower() in skipped or not tag:
+        if tag.lower() in skipped or not tag or skipped_class is not None and node is not element and (
+                skipped_class.search(node.get("class") or "")):
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
@@ -608,9 +613,8 @@ class ArticlePage:
         loose: list[str] = []
         loose_links: list[Link] = []
         for root in nodes:
-            if isinstance(root, str):  # a bare text node between elements
-                if root.strip():
-                    loose.append(root)
+            if isinstance(root, str):  # a bare text node between elements, its spaces kept (they separate words)
+                loose.append(root)
                 continue
             tag = getattr(root, "tag", None)
             if not isinstance(tag, str):  # comments, processing instructions
@@ -623,7 +627,7 @@ class ArticlePage:
             # An element without children holds no other element: the queries below over its descendants are
             # answered without being run (most paragraphs are text alone).
             if tag in ("a", "strong", "b", "em", "i", "u", "span") and not (len(root) and BLOCKS_INSIDE(root)):
-                loose.append(element_text(root))  # inline element among bare text
+                _collect_text(root, loose)  # inline element among bare text: joined to it as written
                 loose_links.extend(self._links(root))
                 continue
             if loose:
@@ -642,7 +646,9 @@ class ArticlePage:
                 if not PARAGRAPHS(root) or EMBED_CLASSES.search(classes):
                     self.events["newscrawl/extract/body/skipped_embed"] += 1
                     continue
-            if tag in HEADING_TAGS or tag in PARAGRAPH_TAGS:
+            if tag == "p" and root.find("br") is not None:
+                yield from walk.note(self._lines(root))
+            elif tag in HEADING_TAGS or tag in PARAGRAPH_TAGS:
                 yield walk.block(Block(tag, element_text(root), self._links(root)))
             elif tag in BOX_TAGS:
                 if (depth < MAX_WRAPPER_DEPTH and len(root) and WRAPPED_BLOCKS(root)
@@ -653,7 +659,7 @@ class ArticlePage:
                         return
                 elif len(root) and IMAGE_BOX(root):  # an image box: its caption is the image's, not the body's
                     links = self._links(root)
-                    if text := walked_text(root, CAPTION_SKIPPED):
+                    if text := walked_text(root, CAPTION_SKIPPED, CAPTION_CLASS):
                         yield walk.block(Block("div", text, links))
                     elif any(link.article_id for link in links):  # a card: its caption is its title
                         yield walk.block(Block("div", element_text(root), links))
@@ -663,6 +669,21 @@ class ArticlePage:
                     yield walk.block(Block("div", element_text(root), self._links(root)))
         if loose:
             yield from walk.note(_loose_block(loose, loose_links))
+
+    def _lines(self, paragraph) -> Iterator[Block]:
+        """A paragraph whose lines a ``<br>`` separates, a block per line: editors end paragraphs with a line
+        break inside one ``<p>`` (shift-enter), and glue a read-also line to a paragraph after one, which the
+        read-also split needs as a block of its own. Each line's links are its own."""
+        parts: list[str] = [paragraph.text or ""]
+        links: list[Link] = []
+        for child in paragraph:
+            if isinstance(child.tag, str) and child.tag.lower() == "br":
+                yield from _loose_block(parts, links)
+            elif isinstance(child.tag, str):
+                _collect_text(child, parts)
+                links.extend(self._links(child))
+            parts.append(child.tail or "")
+        yield from _loose_block(parts, links)
 
     def _is_link_box(self, node) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
@@ -890,7 +911,9 @@ class _BodyWalk:
 
 
 def _loose_block(loose: list[str], links: list[Link] | None = None) -> Iterator[Block]:
-    text = collapse_spaces(" ".join(loose))
+    """The text gathered in ``loose`` (text nodes and inline elements' text, as written) as one block with
+    ``links``; both lists emptied."""
+    text = collapse_spaces("".join(loose))
     found = tuple(links or ())
     loose.clear()
     if links is not None:
