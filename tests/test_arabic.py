@@ -112,6 +112,10 @@ def test_boilerplate(line):
         pytest.param("تابع أحدث الأخبار عبر تطبيق البوابة نيوز على هاتفك المحمول لمعرفة المزيد.", id="longer-sentence"),
         pytest.param("وقال إن الإعلان عن النتائج سيتم غدا.", id="mentions-ad-word"),
         pytest.param("إعلان نتائج الثانوية العامة", id="starts-with-ad-word"),
+        pytest.param("تابع الوزير الاجتماع عبر تطبيق زووم", id="follows-a-meeting-by-app"),
+        pytest.param("لمتابعة أحدث الأخبار تابع البوابة نيوز على جوجل نيوز وفيسبوك وتويتر يوميا",
+                     id="follow-us-and-more"),
+        pytest.param("وتابع أحدث الأخبار عبر تطبيق جوجل نيوز", id="mid-sentence"),
         pytest.param("أعربت الرئاسة الروسية عن أسفها.", id="body"),
         pytest.param("", id="empty"),
     ],
@@ -199,7 +203,8 @@ def test_a_long_line_of_marks_is_judged_on_its_letters():
 
 
 @pytest.mark.parametrize("line", [
-    "تابعوا آخر الأخبار من خلال تطبيقات جوجل نيوز", "Advertisement", "ADS", "Sponsored", "إعلان ممول",
+    "تابعوا آخر الأخبار من خلال تطبيقات جوجل نيوز", "تابعوا آخر أخبار البوابة نيوز عبر Google News",
+    "لمتابعة أحدث الأخبار، تابع البوابة نيوز على جوجل نيوز", "Advertisement", "ADS", "Sponsored", "إعلان ممول",
     "مساحة إعلانية", "اعلانات",
 ])
 def test_every_boilerplate_line_begins_as_the_check_expects(line):

@@ -159,13 +159,17 @@ def match_key(text: str | None) -> str:
 
 # -- boilerplate ------------------------------------------------------------------------------------
 
+#: What a "follow us" line asks to follow: the news (``أحدث الأخبار``, ``آخر أخبار البوابة نيوز``) or the portal.
+_FOLLOWED = r"(?:(?:\S+ ){0,2}(?:ال)?اخبار(?: \S+){0,3}|البوابه(?: نيوز)?)"
 #: Whole-line boilerplate, matched against :func:`match_key` of the line (so without hamza and with
 #: ``ة`` as ``ه``). The Google-News widget line (``تابع أحدث الأخبار عبر تطبيق``, with or without
-#: ``google news`` / ``جوجل نيوز`` after it) and ad-slot labels.
+#: ``google news`` / ``جوجل نيوز`` after it) and the editors' in-body forms of it (``تابعوا آخر أخبار البوابة
+#: نيوز عبر Google News``, ``لمتابعة أحدث الأخبار تابع البوابة نيوز على جوجل نيوز``); ad-slot labels.
 BOILERPLATE_PATTERNS = {
     "google_news_widget": re.compile(
-        r"^تابع(?:وا)? (?:احدث|اخر|اهم) الاخبار (?:عبر|علي|من خلال) "
-        r"(?:تطبيق|تطبيقات)(?: (?:google news|google|جوجل نيوز|جوجل))?$"
+        r"^(?:ل?متابعه (?:\S+ ){0,2}(?:ال)?اخبار(?: \S+){0,3}[،,]? )?تابع(?:وا|ونا)? " + _FOLLOWED
+        + r" (?:عبر|علي|من خلال|في) (?:(?:تطبيق|تطبيقات)(?: (?:google news|google|جوجل نيوز|جوجل))?"
+        r"|google news|جوجل نيوز)$"
     ),
     "ad_label": re.compile(
         r"^(?:advertisements?|ads|advert|sponsored|اعلان|اعلانات|اعلان ممول|مساحه اعلانيه)$"
@@ -177,7 +181,7 @@ BOILERPLATE_PATTERNS = {
 BOILERPLATE_MAX_KEY = 80
 BOILERPLATE_PROBE = 2 * BOILERPLATE_MAX_KEY
 #: How every key that :data:`BOILERPLATE_PATTERNS` can match begins (keep the two in step).
-BOILERPLATE_STARTS = ("تابع", "ads", "advert", "sponsored", "اعلان", "مساحه")
+BOILERPLATE_STARTS = ("تابع", "متابعه", "لمتابعه", "ads", "advert", "sponsored", "اعلان", "مساحه")
 BOILERPLATE_FIRST_LETTERS = frozenset(start[0] for start in BOILERPLATE_STARTS)
 _LONGEST_START = max(len(start) for start in BOILERPLATE_STARTS)
 #: What :func:`match_key` drops before the first letter of a key: edge punctuation, spaces, diacritics.
