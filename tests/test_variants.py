@@ -191,18 +191,26 @@ def test_lines_of_one_paragraph_are_blocks_of_their_own():
     assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الثانية من الخبر.\n\nالفقرة الأخيرة من الخبر."
 
 
-def test_a_read_also_line_glued_inside_a_paragraph_leaves_the_body():
-    body = ("<p>الفقرة الأولى من الخبر. تواصل المباحث تحرياتها حول الواقعة.<br>"
-            '<strong>اقرأ أيضًا</strong><strong><a href="/4647393" target="_blank">التضخم السنوي يتراجع إلى 10.9%</a>'
-            '</strong><br><span style="color:#b3121d">ذات صلة:</span> <a href="http://albawabhnews.com/4646207">'
-            "سعر الذهب اليوم</a><br>الفقرة الأخيرة من الخبر.</p>")
+GLUED = [
+    pytest.param("<p>الفقرة الأولى من الخبر.<br>"
+                 '<strong>اقرأ أيضًا</strong><strong><a href="/4647393" target="_blank">التضخم السنوي يتراجع</a>'
+                 '</strong><br><span style="color:#b3121d">ذات صلة:</span> <a href="http://albawabhnews.com/4646207">'
+                 "سعر الذهب اليوم</a><br>الفقرة الأخيرة من الخبر.</p>",
+                 [("التضخم السنوي يتراجع", "4647393"), ("سعر الذهب اليوم", "4646207")], id="label-and-link-lines"),
+    pytest.param("<p>الفقرة الأولى من الخبر.<br><strong>اقرأ أيضاً:</strong><br>"
+                 '<a href="https://www.albawabhnews.com/4831870">أزمة انقطاع مياه الشرب.. خطة عاجلة للحل</a><br>'
+                 '<a href="/4943643">بالأرقام.. فجوة بين المخطط والمنفذ</a><br>الفقرة الأخيرة من الخبر.</p>',
+                 [("أزمة انقطاع مياه الشرب.. خطة عاجلة للحل", "4831870"),
+                  ("بالأرقام.. فجوة بين المخطط والمنفذ", "4943643")], id="label-alone-then-link-lines"),
+]
+
+
+@pytest.mark.parametrize(("body", "related"), GLUED)
+def test_a_read_also_glued_inside_a_paragraph_leaves_the_body(body, related):
     item, requests = crawl(page(body=body))
-    assert item["related"] == [
-        {"title": "التضخم السنوي يتراجع إلى 10.9%", "url": "https://www.albawabhnews.com/4647393"},
-        {"title": "سعر الذهب اليوم", "url": "https://www.albawabhnews.com/4646207"}]
-    assert item["body"] == ("الفقرة الأولى من الخبر. تواصل المباحث تحرياتها حول الواقعة.\n\n"
-                            "الفقرة الأخيرة من الخبر.")
-    assert {f"{BASE}/4647393", f"{BASE}/4646207"} <= set(requests)
+    assert item["related"] == [{"title": title, "url": f"https://www.albawabhnews.com/{aid}"} for title, aid in related]
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+    assert {f"{BASE}/{aid}" for _, aid in related} <= set(requests)
 
 
 def test_an_image_box_with_a_caption_span_is_no_body_text():
@@ -227,3 +235,63 @@ def test_a_box_with_an_image_and_text_that_is_no_caption_keeps_the_text():
 def test_the_editors_follow_us_on_google_news_lines_are_no_body_text(line):
     item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{line}<p>الفقرة الأخيرة من الخبر.</p>"))
     assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+
+
+# -- a review of the rules above: what a <br> must not split, what a caption is not ----------------------------
+
+
+def test_a_label_and_a_bare_title_on_the_next_line_stay_a_read_also():
+    item, _ = crawl(page(body="<p>الفقرة الأولى من الخبر.</p><p>اقرأ أيضا:<br>عنوان خبر آخر عن الاقتصاد</p>"
+                              "<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["related"] == [{"title": "عنوان خبر آخر عن الاقتصاد"}]
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nالفقرة الأخيرة من الخبر."
+
+
+def test_a_paragraph_led_by_a_link_after_a_read_also_stays_in_the_body():
+    item, _ = crawl(page(body='<p>الفقرة الأولى من الخبر.</p><p>اقرأ أيضا: <a href="/4912001">عنوان أول</a></p>'
+                              '<p><a href="/4912005">مصر تفوز بالبطولة</a><br>'
+                              "وفي التفاصيل قال المدرب إن الفوز مستحق.</p>"))
+    assert item["related"] == [{"title": "عنوان أول", "url": "https://www.albawabhnews.com/4912001"}]
+    assert item["body"] == "الفقرة الأولى من الخبر.\n\nمصر تفوز بالبطولة وفي التفاصيل قال المدرب إن الفوز مستحق."
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    pytest.param("إذا الشعب يوما أراد الحياة<br>فلا بد أن يستجيب القدر",
+                 "إذا الشعب يوما أراد الحياة فلا بد أن يستجيب القدر", id="verse"),
+    pytest.param("وقال الوزير إن الحكومة ستعمل على<br>تنفيذ الخطة خلال العام.",
+                 "وقال الوزير إن الحكومة ستعمل على تنفيذ الخطة خلال العام.", id="hard-wrapped-sentence"),
+])
+def test_lines_that_end_no_sentence_stay_one_paragraph(lines, expected):
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p><p>{lines}</p>"))
+    assert item["body"] == f"الفقرة الأولى من الخبر.\n\n{expected}"
+
+
+def test_an_empty_line_ends_a_paragraph():
+    item, _ = crawl(page(body="<p>السطر الأول بلا نقطة<br><br>السطر الثاني بلا نقطة</p>"))
+    assert item["body"] == "السطر الأول بلا نقطة\n\nالسطر الثاني بلا نقطة"
+
+
+@pytest.mark.parametrize("box", [
+    pytest.param('<div class="box"><img src="/Upload/libfiles/1/2/3.jpg"><div class="caption-wrapper">'
+                 "وقال الوزير إن الخطة ستنفذ على ثلاث مراحل خلال العام.</div></div>", id="caption-wrapper"),
+    pytest.param('<div class="thumbnail"><img src="/Upload/libfiles/1/2/3.jpg"><div class="caption">'
+                 "<h3>وقال الوزير</h3> إن الخطة ستنفذ على ثلاث مراحل خلال العام.</div></div>",
+                 id="bootstrap-thumbnail"),
+])
+def test_text_in_an_image_box_that_is_no_caption_stays(box):
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{box}"))
+    assert "إن الخطة ستنفذ على ثلاث مراحل خلال العام." in item["body"]
+    assert "وقال الوزير" in item["body"]
+
+
+def test_an_old_editors_font_colour_inside_a_word_stays_one_word():
+    item, _ = crawl(page(body='بلغ حجم <font color="red">الاستثمار</font>ات مليار جنيه.<p>الفقرة الأخيرة.</p>'))
+    assert item["body"] == "بلغ حجم الاستثمارات مليار جنيه.\n\nالفقرة الأخيرة."
+
+
+def test_a_card_linking_its_thumbnail_then_its_title_gives_the_title():
+    card = ('<div class="related"><h3>اقرأ أيضا</h3><div><a href="/4912001"><img src="/Upload/libfiles/1/2/4.jpg">'
+            '</a><a href="/4912001">عنوان الخبر المرتبط</a></div></div>')
+    item, _ = crawl(page(body=f"<p>الفقرة الأولى من الخبر.</p>{card}<p>الفقرة الأخيرة من الخبر.</p>"))
+    assert item["related"] == [{"title": "عنوان الخبر المرتبط", "url": "https://www.albawabhnews.com/4912001"}]
+

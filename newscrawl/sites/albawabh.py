@@ -28,9 +28,10 @@ from parsel.csstranslator import HTMLTranslator
 from newscrawl.items import SOURCE_NAME, Article
 from newscrawl.sites.page import Document, NeedsWholePage, article_document, attribute_value, class_token
 from newscrawl.sites.urls import Site, article_id_from_url, canonical_article_url, page_number
-from newscrawl.text.arabic import clean_text, collapse_spaces, match_key
+from newscrawl.text.arabic import boilerplate_kind, clean_text, collapse_spaces, match_key
 from newscrawl.text.authors import is_desk_name, looks_like_url, may_be_a_person, split_names, writer_from_headline
 from newscrawl.text.blocks import Block, Link
+from newscrawl.text.related import is_link_only, match_label
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,9 @@ SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 #: A box's text when it holds an image: the caption (a figcaption, or an element whose class names a caption:
 #: ``span.caption``, ``p.img-caption``) is not body text; a quote inside the figure is.
 CAPTION_SKIPPED = SKIPPED_TEXT_TAGS | {"figcaption"}
-CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
+CAPTION_CLASS = re.compile(r"(?:^|\s)(?:(?:img|image|photo|pic|figure|wp)-?)?caption(?:-?text)?(?:\s|$)", re.IGNORECASE)
+#: A caption is a line under the image: longer, or holding paragraphs or headings, the element is a text box.
+MAX_CAPTION = 200
 SPACED_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr",
                          "figure", "figcaption", "blockquote", "section", "article", "aside", "table", "img", "hr"})
 
@@ -115,6 +118,10 @@ CARD_CLASS = "item-card"
 MIN_GRID_CARDS = 2
 RELATED_BOX_CLASS = re.compile(r"\b(?:related|read-?also|read-?more)\b", re.IGNORECASE)
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+#: Inline elements: among a body's bare text they are part of it, joined as written (``<font color>`` is an
+#: old editor's colour, as ``<span style>`` is a new one's).
+INLINE_TAGS = frozenset({"a", "strong", "b", "em", "i", "u", "span", "font", "sup", "sub", "mark", "abbr", "q",
+                         "bdi", "bdo"})
 PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 BOX_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "table", "center", "span", "font"})
 
@@ -168,6 +175,7 @@ CHILD_NODES = etree.XPath("./node()", smart_strings=False)
 FOLLOWING_NODES = etree.XPath("following-sibling::node()", smart_strings=False)
 BOX_PARAGRAPHS = etree.XPath(".//p|.//li")
 BLOCKS_INSIDE = _css_query("p, div")
+HEADINGS_INSIDE = _css_query("h1, h2, h3, h4, h5, h6")
 EMBEDS = _css_query("iframe, blockquote.twitter-tweet, .instagram-media")
 PARAGRAPHS = _css_query("p")
 # A box holding an image (a figure, or an <img> beside its caption: div.img-box > img + span.caption), whose
@@ -217,7 +225,7 @@ def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_T
                 parts.append(node.tail)
             continue
         if tag.lower() in skipped or not tag or skipped_class is not None and node is not element and (
-                skipped_class.search(node.get("class") or "")):
+                _is_caption(node, skipped_class)):
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
@@ -227,6 +235,15 @@ def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_T
             parts.append(node.text)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))
+
+
+def _is_caption(node, caption_class: re.Pattern) -> bool:
+    """An element of an image box that is its caption: its class says so (a whole class name, ``caption``,
+    ``img-caption``, ``wp-caption-text``), and it is a short line, not a box of text (``div.caption`` holding
+    a heading and a paragraph, as Bootstrap's thumbnails have)."""
+    if not caption_class.search(node.get("class") or ""):
+        return False
+    return not (len(node) and BLOCKS_INSIDE(node) or HEADINGS_INSIDE(node)) and len(walked_text(node)) <= MAX_CAPTION
 
 
 def clean(value: object) -> str | None:
@@ -626,7 +643,7 @@ class ArticlePage:
                 continue
             # An element without children holds no other element: the queries below over its descendants are
             # answered without being run (most paragraphs are text alone).
-            if tag in ("a", "strong", "b", "em", "i", "u", "span") and not (len(root) and BLOCKS_INSIDE(root)):
+            if tag in INLINE_TAGS and not (len(root) and BLOCKS_INSIDE(root)):
                 _collect_text(root, loose)  # inline element among bare text: joined to it as written
                 loose_links.extend(self._links(root))
                 continue
@@ -671,19 +688,38 @@ class ArticlePage:
             yield from walk.note(_loose_block(loose, loose_links))
 
     def _lines(self, paragraph) -> Iterator[Block]:
-        """A paragraph whose lines a ``<br>`` separates, a block per line: editors end paragraphs with a line
-        break inside one ``<p>`` (shift-enter), and glue a read-also line to a paragraph after one, which the
-        read-also split needs as a block of its own. Each line's links are its own."""
+        """A paragraph whose lines a ``<br>`` separates, as blocks. Editors end paragraphs with a line break
+        inside one ``<p>`` (shift-enter), and glue a read-also line to a paragraph after one, which the read-also
+        split needs as a block of its own; but a verse, an address or a hard-wrapped sentence is one paragraph.
+        So a ``<br>`` ends a block only where :func:`_ends_line_block` says; elsewhere the lines are joined."""
+        lines: list[tuple[str, list[Link]] | None] = []  # None: an empty line (``<br><br>``)
         parts: list[str] = [paragraph.text or ""]
         links: list[Link] = []
         for child in paragraph:
             if isinstance(child.tag, str) and child.tag.lower() == "br":
-                yield from _loose_block(parts, links)
+                lines.append(_line(parts, links))
+                parts, links = [], []
             elif isinstance(child.tag, str):
                 _collect_text(child, parts)
                 links.extend(self._links(child))
             parts.append(child.tail or "")
-        yield from _loose_block(parts, links)
+        lines.append(_line(parts, links))
+        text, found, previous, run = "", [], None, False
+        for line in lines:
+            if line is None:  # an empty line ends a paragraph
+                if text:
+                    yield Block("p", text, tuple(found))
+                text, found, previous, run = "", [], None, False
+                continue
+            if previous is not None and _ends_line_block(previous, line, run):
+                yield Block("p", text, tuple(found))
+                text, found = "", []
+            run = _continues_read_also(previous, line, run)
+            text = f"{text} {line[0]}" if text else line[0]
+            found += line[1]
+            previous = line
+        if text:
+            yield Block("p", text, tuple(found))
 
     def _is_link_box(self, node) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
@@ -908,6 +944,45 @@ class _BodyWalk:
     def note(self, blocks: Iterator[Block]) -> Iterator[Block]:
         for block in blocks:
             yield self.block(block)
+
+
+#: A line that ends a sentence (closing quotes and brackets after the mark): the paragraph may end there.
+SENTENCE_END = re.compile(r"[.!?؟…][\"'»”’)\]]*$")
+
+
+def _line(parts: list[str], links: list[Link]) -> tuple[str, list[Link]] | None:
+    """One line of a paragraph (its text as written, its links), or None when it holds nothing."""
+    text = collapse_spaces("".join(parts))
+    return (text, links) if text or links else None
+
+
+def _is_link_line(line: tuple[str, list[Link]]) -> bool:
+    return is_link_only(Block("p", line[0], tuple(line[1])))
+
+
+def _is_label_alone(line: tuple[str, list[Link]] | None) -> bool:
+    return line is not None and not line[1] and match_label(line[0]) is not None
+
+
+def _continues_read_also(previous: tuple[str, list[Link]] | None, line: tuple[str, list[Link]], run: bool) -> bool:
+    """Whether a read-also run goes on after ``line``: it starts one (a label with links), or is a link line in
+    one or after a label alone."""
+    if line[1] and match_label(line[0]) is not None:
+        return True
+    return (run or _is_label_alone(previous)) and _is_link_line(line)
+
+
+def _ends_line_block(previous: tuple[str, list[Link]], line: tuple[str, list[Link]], run: bool) -> bool:
+    """Whether the ``<br>`` between two lines of a paragraph ends a block: after a sentence's end; before a
+    read-also or related label; around the Google-News line and other boilerplate; inside a read-also run and
+    after it; after a label alone only before a line of links (a label and a bare title stay one block, the
+    read-also split's text form)."""
+    if run:
+        return True
+    if _is_label_alone(previous):
+        return _is_link_line(line)
+    return bool(SENTENCE_END.search(previous[0]) or match_label(line[0]) is not None
+                or boilerplate_kind(previous[0], cleaned=True) or boilerplate_kind(line[0], cleaned=True))
 
 
 def _loose_block(loose: list[str], links: list[Link] | None = None) -> Iterator[Block]:

@@ -177,17 +177,22 @@ class SplitResult:
 
 
 class _Related:
-    """Related items in order, first occurrence kept (by URL, or by title key without a URL)."""
+    """Related items in order, first occurrence kept (by URL, or by title key without a URL); a link repeated
+    with a title gives it to a first occurrence that had none (a card's thumbnail, then its title)."""
 
     def __init__(self) -> None:
         self.items: list[dict] = []
-        self._seen: set[str] = set()
+        self._seen: set[str] = set()  # titles' keys of the links without a URL
+        self._by_url: dict[str, dict] = {}
 
     def add_link(self, link: Link, fallback_title: str = "") -> None:
-        if link.url in self._seen:
+        title = clean_text(link.title) or fallback_title
+        if (known := self._by_url.get(link.url)) is not None:
+            if not known["title"]:  # a card links its thumbnail, then its title: the title is the one with text
+                known["title"] = title
             return
-        self._seen.add(link.url)
-        self.items.append({"title": clean_text(link.title) or fallback_title, "url": link.url})
+        self._by_url[link.url] = item = {"title": title, "url": link.url}
+        self.items.append(item)
 
     def add_title(self, title: str) -> None:
         title = clean_text(title)
