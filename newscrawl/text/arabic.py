@@ -160,14 +160,15 @@ def match_key(text: str | None) -> str:
 # -- boilerplate ------------------------------------------------------------------------------------
 
 #: What a "follow us" line asks to follow: the news (``أحدث الأخبار``, ``آخر أخبار البوابة نيوز``) or the portal.
-_FOLLOWED = r"(?:(?:\S+ ){0,2}(?:ال)?اخبار(?: \S+){0,3}|البوابه(?: نيوز)?)"
+_NEWS = r"(?:احدث|اخر|اهم|كل) (?:ال)?اخبار(?: البوابه(?: نيوز)?)?"
+_FOLLOWED = r"(?:" + _NEWS + r"|البوابه(?: نيوز)?)"
 #: Whole-line boilerplate, matched against :func:`match_key` of the line (so without hamza and with
 #: ``ة`` as ``ه``). The Google-News widget line (``تابع أحدث الأخبار عبر تطبيق``, with or without
 #: ``google news`` / ``جوجل نيوز`` after it) and the editors' in-body forms of it (``تابعوا آخر أخبار البوابة
 #: نيوز عبر Google News``, ``لمتابعة أحدث الأخبار تابع البوابة نيوز على جوجل نيوز``); ad-slot labels.
 BOILERPLATE_PATTERNS = {
     "google_news_widget": re.compile(
-        r"^(?:ل?متابعه (?:\S+ ){0,2}(?:ال)?اخبار(?: \S+){0,3}[،,]? )?تابع(?:وا|ونا)? " + _FOLLOWED
+        r"^(?:ل?متابعه " + _NEWS + r"[،,]? )?تابع(?:وا|ونا)? " + _FOLLOWED
         + r" (?:عبر|علي|من خلال|في) (?:(?:تطبيق|تطبيقات)(?: (?:google news|google|جوجل نيوز|جوجل))?"
         r"|google news|جوجل نيوز)$"
     ),
