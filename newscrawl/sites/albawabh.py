@@ -704,22 +704,18 @@ class ArticlePage:
                 links.extend(self._links(child))
             parts.append(child.tail or "")
         lines.append(_line(parts, links))
-        text, found, previous, run = "", [], None, False
+        texts, found, previous, run = [], [], None, False  # the block being gathered: its lines' texts, links
         for line in lines:
+            if line is None or previous is not None and _ends_line_block(previous, line, run):
+                yield from _loose_block(texts, found, " ")
             if line is None:  # an empty line ends a paragraph
-                if text:
-                    yield Block("p", text, tuple(found))
-                text, found, previous, run = "", [], None, False
+                previous, run = None, False
                 continue
-            if previous is not None and _ends_line_block(previous, line, run):
-                yield Block("p", text, tuple(found))
-                text, found = "", []
             run = _continues_read_also(previous, line, run)
-            text = f"{text} {line[0]}" if text else line[0]
+            texts.append(line[0])
             found += line[1]
             previous = line
-        if text:
-            yield Block("p", text, tuple(found))
+        yield from _loose_block(texts, found, " ")
 
     def _is_link_box(self, node) -> bool:
         """A box whose every paragraph is a link to an article (a boxed read-also list)."""
@@ -985,10 +981,10 @@ def _ends_line_block(previous: tuple[str, list[Link]], line: tuple[str, list[Lin
                 or boilerplate_kind(previous[0], cleaned=True) or boilerplate_kind(line[0], cleaned=True))
 
 
-def _loose_block(loose: list[str], links: list[Link] | None = None) -> Iterator[Block]:
-    """The text gathered in ``loose`` (text nodes and inline elements' text, as written) as one block with
-    ``links``; both lists emptied."""
-    text = collapse_spaces("".join(loose))
+def _loose_block(loose: list[str], links: list[Link] | None = None, joiner: str = "") -> Iterator[Block]:
+    """The text gathered in ``loose`` (text nodes and inline elements' text, as written; or lines, joined by
+    ``joiner``) as one block with ``links``; both lists emptied."""
+    text = collapse_spaces(joiner.join(loose))
     found = tuple(links or ())
     loose.clear()
     if links is not None:
