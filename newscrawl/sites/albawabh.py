@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -42,7 +43,6 @@ TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:البوابة نيوز|البو�
 SKIPPED_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 #: A box's text when it holds an image: the caption (a figcaption, or an element whose class names a caption:
 #: ``span.caption``, ``p.img-caption``) is not body text; a quote inside the figure is.
-CAPTION_SKIPPED = SKIPPED_TEXT_TAGS | {"figcaption"}
 CAPTION_CLASS = re.compile(r"(?:^|\s)(?:(?:img|image|photo|pic|figure|wp)-?)?caption(?:-?text)?(?:\s|$)", re.IGNORECASE)
 #: A caption is a line under the image: longer, or holding paragraphs or headings, the element is a text box.
 MAX_CAPTION = 200
@@ -181,7 +181,7 @@ PARAGRAPHS = _css_query("p")
 # A box holding an image (a figure, or an <img> beside its caption: div.img-box > img + span.caption), whose
 # caption is a caption: a figcaption holding paragraphs is markup left open around the body's text (an unclosed
 # <figcaption>), read as text.
-IMAGE_BOX = etree.XPath("(boolean(.//figure) or boolean(.//img)) and not(.//figcaption//p)")
+IMAGE_BOX = etree.XPath("boolean(.//figure | .//img) and not(.//figcaption//p)")
 LINKS = _css_query("a[href]")
 WRAPPED_BLOCKS = etree.XPath("./p|./h2|./h3|./h4|./div[p]")
 TAGS_AFTER_ARTICLE = etree.XPath(
@@ -204,32 +204,30 @@ def element_text(root) -> str:
     return walked_text(root)
 
 
-def walked_text(root, skipped: frozenset[str] = SKIPPED_TEXT_TAGS, skipped_class: re.Pattern | None = None) -> str:
-    """:func:`element_text` by walking the element: every element's spacing rule applied; the elements
-    ``skipped`` (lowercase tags), and those inside it whose class ``skipped_class`` finds, left out."""
+def walked_text(root, captions: bool = False) -> str:
+    """:func:`element_text` by walking the element: every element's spacing rule applied; with ``captions``,
+    the captions inside it (:func:`_is_caption`) left out."""
     parts: list[str] = []
-    _collect_text(root, parts, skipped, skipped_class)
+    _collect_text(root, parts, captions)
     return collapse_spaces("".join(parts))
 
 
-def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_TEXT_TAGS,
-                  skipped_class: re.Pattern | None = None) -> None:
+def _collect_text(element, parts: list[str], captions: bool = False) -> None:
     stack = [(element, False)]
     while stack:  # iterative: a deeply nested page must not exhaust the recursion limit
         node, closing = stack.pop()
-        tag = node.tag if isinstance(node.tag, str) else ""
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
         if closing:
-            if tag.lower() in SPACED_TAGS:
+            if tag in SPACED_TAGS:
                 parts.append(" ")
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
-        if tag.lower() in skipped or not tag or skipped_class is not None and node is not element and (
-                _is_caption(node, skipped_class)):
+        if not tag or tag in SKIPPED_TEXT_TAGS or captions and node is not element and _is_caption(node, tag):
             if node is not element and node.tail:
                 parts.append(node.tail)
             continue
-        if tag.lower() in SPACED_TAGS:
+        if tag in SPACED_TAGS:
             parts.append(" ")
         if node.text:
             parts.append(node.text)
@@ -237,11 +235,13 @@ def _collect_text(element, parts: list[str], skipped: frozenset[str] = SKIPPED_T
         stack.extend((child, False) for child in reversed(node))
 
 
-def _is_caption(node, caption_class: re.Pattern) -> bool:
-    """An element of an image box that is its caption: its class says so (a whole class name, ``caption``,
-    ``img-caption``, ``wp-caption-text``), and it is a short line, not a box of text (``div.caption`` holding
-    a heading and a paragraph, as Bootstrap's thumbnails have)."""
-    if not caption_class.search(node.get("class") or ""):
+def _is_caption(node, tag: str) -> bool:
+    """An element of an image box that is its caption: a ``<figcaption>``, or an element whose class says so (a
+    whole class name, ``caption``, ``img-caption``, ``wp-caption-text``) and that is a short line, not a box of
+    text (``div.caption`` holding a heading and a paragraph, as Bootstrap's thumbnails have)."""
+    if tag == "figcaption":
+        return True
+    if not CAPTION_CLASS.search(node.get("class") or ""):
         return False
     return not (len(node) and BLOCKS_INSIDE(node) or HEADINGS_INSIDE(node)) and len(walked_text(node)) <= MAX_CAPTION
 
@@ -676,7 +676,7 @@ class ArticlePage:
                         return
                 elif len(root) and IMAGE_BOX(root):  # an image box: its caption is the image's, not the body's
                     links = self._links(root)
-                    if text := walked_text(root, CAPTION_SKIPPED, CAPTION_CLASS):
+                    if text := walked_text(root, captions=True):
                         yield walk.block(Block("div", text, links))
                     elif any(link.article_id for link in links):  # a card: its caption is its title
                         yield walk.block(Block("div", element_text(root), links))
@@ -692,7 +692,7 @@ class ArticlePage:
         inside one ``<p>`` (shift-enter), and glue a read-also line to a paragraph after one, which the read-also
         split needs as a block of its own; but a verse, an address or a hard-wrapped sentence is one paragraph.
         So a ``<br>`` ends a block only where :func:`_ends_line_block` says; elsewhere the lines are joined."""
-        lines: list[tuple[str, list[Link]] | None] = []  # None: an empty line (``<br><br>``)
+        lines: list[_Line | None] = []  # None: an empty line (``<br><br>``)
         parts: list[str] = [paragraph.text or ""]
         links: list[Link] = []
         for child in paragraph:
@@ -712,8 +712,8 @@ class ArticlePage:
                 previous, run = None, False
                 continue
             run = _continues_read_also(previous, line, run)
-            texts.append(line[0])
-            found += line[1]
+            texts.append(line.text)
+            found += line.links
             previous = line
         yield from _loose_block(texts, found, " ")
 
@@ -946,39 +946,50 @@ class _BodyWalk:
 SENTENCE_END = re.compile(r"[.!?؟…][\"'»”’)\]]*$")
 
 
-def _line(parts: list[str], links: list[Link]) -> tuple[str, list[Link]] | None:
-    """One line of a paragraph (its text as written, its links), or None when it holds nothing."""
+class _Line(NamedTuple):
+    """One line of a paragraph that ``<br>`` separates: its text as written, its links, and what the rules
+    between lines ask of it, found once."""
+
+    text: str
+    links: list[Link]
+    label: bool  # it starts with a read-also or related label
+    boilerplate: bool
+
+    @property
+    def label_alone(self) -> bool:
+        return self.label and not self.links
+
+    @property
+    def links_only(self) -> bool:
+        return is_link_only(Block("p", self.text, tuple(self.links)))
+
+
+def _line(parts: list[str], links: list[Link]) -> _Line | None:
+    """The line gathered in ``parts`` with ``links``, or None when it holds nothing."""
     text = collapse_spaces("".join(parts))
-    return (text, links) if text or links else None
+    if not text and not links:
+        return None
+    return _Line(text, links, match_label(text) is not None, boilerplate_kind(text, cleaned=True) is not None)
 
 
-def _is_link_line(line: tuple[str, list[Link]]) -> bool:
-    return is_link_only(Block("p", line[0], tuple(line[1])))
-
-
-def _is_label_alone(line: tuple[str, list[Link]] | None) -> bool:
-    return line is not None and not line[1] and match_label(line[0]) is not None
-
-
-def _continues_read_also(previous: tuple[str, list[Link]] | None, line: tuple[str, list[Link]], run: bool) -> bool:
+def _continues_read_also(previous: _Line | None, line: _Line, run: bool) -> bool:
     """Whether a read-also run goes on after ``line``: it starts one (a label with links), or is a link line in
     one or after a label alone."""
-    if line[1] and match_label(line[0]) is not None:
+    if line.label and line.links:
         return True
-    return (run or _is_label_alone(previous)) and _is_link_line(line)
+    return (run or previous is not None and previous.label_alone) and line.links_only
 
 
-def _ends_line_block(previous: tuple[str, list[Link]], line: tuple[str, list[Link]], run: bool) -> bool:
+def _ends_line_block(previous: _Line, line: _Line, run: bool) -> bool:
     """Whether the ``<br>`` between two lines of a paragraph ends a block: after a sentence's end; before a
     read-also or related label; around the Google-News line and other boilerplate; inside a read-also run and
     after it; after a label alone only before a line of links (a label and a bare title stay one block, the
     read-also split's text form)."""
     if run:
         return True
-    if _is_label_alone(previous):
-        return _is_link_line(line)
-    return bool(SENTENCE_END.search(previous[0]) or match_label(line[0]) is not None
-                or boilerplate_kind(previous[0], cleaned=True) or boilerplate_kind(line[0], cleaned=True))
+    if previous.label_alone:
+        return line.links_only
+    return bool(SENTENCE_END.search(previous.text)) or line.label or previous.boilerplate or line.boilerplate
 
 
 def _loose_block(loose: list[str], links: list[Link] | None = None, joiner: str = "") -> Iterator[Block]:

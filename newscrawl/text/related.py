@@ -182,7 +182,7 @@ class _Related:
 
     def __init__(self) -> None:
         self.items: list[dict] = []
-        self._seen: set[str] = set()  # titles' keys of the links without a URL
+        self._titles: set[str] = set()  # the match keys of the titles without a URL
         self._by_url: dict[str, dict] = {}
 
     def add_link(self, link: Link, fallback_title: str = "") -> None:
@@ -196,10 +196,10 @@ class _Related:
 
     def add_title(self, title: str) -> None:
         title = clean_text(title)
-        key = "title:" + match_key(title)
-        if not title or key in self._seen:
+        key = match_key(title)
+        if not title or key in self._titles:
             return
-        self._seen.add(key)
+        self._titles.add(key)
         self.items.append({"title": title})
 
 
